@@ -1,0 +1,1 @@
+"""Conformance harness of the HttpSendHttpResponse specification project."""

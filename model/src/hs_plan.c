@@ -1,0 +1,123 @@
+/*
+ * hs_plan.c: what a successful call does (spec chapters "The bytes on the
+ * wire" and "The connection"), decided before any byte is written, and the
+ * exchange's next state.
+ */
+#include "hs_model.h"
+
+/*@ requires chunks_readable(k, n) && !chunks_null(k, n) && chunks_rule(k, n, HS_RULE_NONE);
+    terminates \true;
+    assigns \nothing;
+    ensures \result == chunks_total(k, n);
+*/
+static uint64_t hs_chunks_total(const struct hs_chunk *k, uint16_t n)
+{
+    uint64_t total = 0u;
+    if (k == NULL)
+        return 0u;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant total == chunks_total(k, i);
+        loop invariant total <= i * 0xFFFFFFFF;
+        loop assigns i, total;
+        loop variant n - i;
+    */
+    for (uint32_t i = 0; i < n; i++) {
+        const struct hs_chunk *c = &k[i];
+        uint64_t len = c->len;
+        //@ assert !(ranged(c) && range_bad(c));
+        if (c->type == HttpDataChunkFromFileHandle || c->type == HttpDataChunkFromFragmentCacheEx)
+            len = (c->length == HTTP_BYTE_RANGE_TO_EOF) ? (uint64_t)c->len - c->start : c->length;
+        total += len;
+    }
+    return total;
+}
+
+/*@ requires \valid_read(h) && span(h->value, h->len) && !null_span(h->value, h->len);
+    terminates \true;
+    assigns \nothing;
+    ensures \result != 0 <==> (h->len == 5 && ci(h->value[0], 'c') && ci(h->value[1], 'l') &&
+                               ci(h->value[2], 'o') && ci(h->value[3], 's') && ci(h->value[4], 'e'));
+*/
+static int hs_is_close(const struct hs_known_header *h)
+{
+    static const hs_byte lower[5] = { 'c', 'l', 'o', 's', 'e' };
+    if (h->len != 5u)
+        return 0;
+    /*@ loop invariant 0 <= i <= 5;
+        loop invariant \forall integer j; 0 <= j < i ==> ci(h->value[j], lower[j]);
+        loop assigns i;
+        loop variant 5 - i;
+    */
+    for (int i = 0; i < 5; i++) {
+        if (h->value[i] != lower[i] && h->value[i] != lower[i] - 32)
+            return 0;
+    }
+    return 1;
+}
+
+struct hs_plan hs_plan_response(const struct hs_call *c, const struct hs_exchange *x,
+                                const struct hs_config *cfg)
+{
+    const struct hs_response *r = c->response;
+    const struct hs_request *q = &x->request;
+    struct hs_plan p;
+    int more = (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u;
+    int disconnect = (c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u;
+    int opaque = (c->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0u;
+    int http10 = q->major < 1u || (q->major == 1u && q->minor == 0u);
+    int app_server = r->known[HttpHeaderServer].len != 0u;
+    int app_connection = r->known[HttpHeaderConnection].len != 0u;
+
+    p.body_len = hs_chunks_total(r->chunks, r->chunk_count);
+
+    /* WIRE-CL-AUTO; WIRE-CL-NONE-MORE-DATA, -HEAD, -NO-CONTENT, -1XX-304, -TE; WIRE-CL-APP */
+    p.auto_length = !more &&
+                    r->known[HttpHeaderContentLength].len == 0u &&
+                    r->known[HttpHeaderTransferEncoding].len == 0u &&
+                    q->verb != HttpVerbHEAD &&
+                    !(r->status < 200u || r->status == 204u || r->status == 304u);
+
+    /* WIRE-SERVER, WIRE-SERVER-DISABLED */
+    if (cfg->server_mode == 2u)
+        p.server = app_server ? HS_SERVER_APP : HS_SERVER_NONE;
+    else
+        p.server = app_server ? HS_SERVER_APP_TOKEN : HS_SERVER_TOKEN;
+
+    /* WIRE-CONNECTION-CLOSE, WIRE-CONNECTION-CLOSE-OTHER */
+    p.connection_close = !app_connection && (http10 || q->conn_close != 0u || disconnect);
+
+    /* CONN-HTTP10-CLOSE, CONN-REQUEST-CLOSE, CONN-APP-CLOSE, CONN-DISCONNECT, CONN-OPAQUE */
+    p.close_after = http10 || q->conn_close != 0u || hs_is_close(&r->known[HttpHeaderConnection]) ||
+                    disconnect || (opaque && r->status == 101u);
+
+    /* CONN-MORE-DATA, CONN-OPAQUE, CONN-ID-DIES */
+    if (!more)
+        p.next_state = HS_ST_DONE;
+    else if (opaque)
+        p.next_state = HS_ST_OPAQUE;
+    else
+        p.next_state = HS_ST_STREAMING;
+    return p;
+}
+
+struct hs_plan hs_plan_body(const struct hs_call *c, const struct hs_exchange *x)
+{
+    struct hs_plan p;
+    p.server = HS_SERVER_NONE;
+    p.connection_close = 0u;
+    p.auto_length = 0u;
+    p.body_len = hs_chunks_total(c->chunks, c->chunk_count);
+    /* CONN-DISCONNECT: the last call may still ask for the close. */
+    p.close_after = x->close_after != 0u || (c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u;
+    /* CONN-MORE-DATA, CONN-ID-DIES */
+    p.next_state = (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u ? x->state : HS_ST_DONE;
+    return p;
+}
+
+uint8_t hs_commit(struct hs_exchange *x, struct hs_plan p, uint64_t wire)
+{
+    x->state = p.next_state;
+    x->close_after = p.close_after;
+    x->wire_bytes += wire;
+    return x->state;
+}

@@ -240,8 +240,7 @@
   // The connection will close once the response is complete (known at head time).
   predicate closes_at_head(struct hs_call *c, struct hs_exchange *x) =
       http10(&x->request) || x->request.conn_close != 0 ||
-      app_close(c->response) || disconnect(c) ||
-      (opaque(c) && c->response->status == 101);
+      app_close(c->response) || disconnect(c) || opaque(c);
 
   // WIRE-CONNECTION-CLOSE(-OTHER): the head carries a generated Connection: close.
   predicate close_line(struct hs_call *c, struct hs_exchange *x) =

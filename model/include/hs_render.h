@@ -45,8 +45,10 @@
       100 <= r->status <= 999 && r->unknown_count <= HS_MAX_UNKNOWN_HEADERS;
 
   // Chunks that a successful call may render.
+  // The host resolves file and fragment chunks: each has its bytes.
   predicate sendable(struct hs_chunk *k, integer n) =
-      chunks_readable(k, n) && !chunks_null(k, n) && chunks_rule(k, n, HS_RULE_NONE);
+      chunks_readable(k, n) && !chunks_null(k, n) && chunks_rule(k, n, HS_RULE_NONE) &&
+      (k != \null ==> \forall integer i; 0 <= i < n ==> !null_span(k[i].data, k[i].len));
 
   predicate head_prefix(hs_byte *b) =
       b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' &&
@@ -56,7 +58,7 @@
 /*@ requires renderable(r);
     requires \valid_read(cfg) && span(cfg->token, cfg->token_len) && !null_span(cfg->token, cfg->token_len);
     requires \valid_read(date + (0 .. HS_DATE_LEN - 1));
-    requires out_buffer(buf, cap);
+    requires out_buffer(buf, cap) && cap < SIZE_MAX;
     requires response_apart(r, buf, cap) && apart(date, HS_DATE_LEN, buf, cap) &&
              apart(cfg->token, cfg->token_len, buf, cap) && (buf == \null || \separated(cfg, buf + (0 .. cap - 1)));
     terminates \true;
@@ -77,7 +79,7 @@ size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struc
                       const hs_byte *date, hs_byte *buf, size_t cap);
 
 /*@ requires sendable(k, n);
-    requires out_buffer(buf, cap) && chunks_apart(k, n, buf, cap);
+    requires out_buffer(buf, cap) && cap < SIZE_MAX && chunks_apart(k, n, buf, cap);
     terminates \true;
     assigns buf[0 .. cap - 1];
 

@@ -32,6 +32,16 @@ static uint64_t hs_chunks_total(const struct hs_chunk *k, uint16_t n)
     return total;
 }
 
+/*@ terminates \true;
+    assigns \nothing;
+    ensures \result != 0 <==> ci(b, lower);
+*/
+static int hs_ci(hs_byte b, int lower)
+{
+    return b == lower || b == lower - 32;
+}
+
+/* CONN-APP-CLOSE: the application's known Connection value is "close". */
 /*@ requires \valid_read(h) && span(h->value, h->len) && !null_span(h->value, h->len);
     terminates \true;
     assigns \nothing;
@@ -40,19 +50,8 @@ static uint64_t hs_chunks_total(const struct hs_chunk *k, uint16_t n)
 */
 static int hs_is_close(const struct hs_known_header *h)
 {
-    static const hs_byte lower[5] = { 'c', 'l', 'o', 's', 'e' };
-    if (h->len != 5u)
-        return 0;
-    /*@ loop invariant 0 <= i <= 5;
-        loop invariant \forall integer j; 0 <= j < i ==> ci(h->value[j], lower[j]);
-        loop assigns i;
-        loop variant 5 - i;
-    */
-    for (int i = 0; i < 5; i++) {
-        if (h->value[i] != lower[i] && h->value[i] != lower[i] - 32)
-            return 0;
-    }
-    return 1;
+    return h->len == 5u && hs_ci(h->value[0], 'c') && hs_ci(h->value[1], 'l') &&
+           hs_ci(h->value[2], 'o') && hs_ci(h->value[3], 's') && hs_ci(h->value[4], 'e');
 }
 
 struct hs_plan hs_plan_response(const struct hs_call *c, const struct hs_exchange *x,
@@ -88,7 +87,7 @@ struct hs_plan hs_plan_response(const struct hs_call *c, const struct hs_exchang
 
     /* CONN-HTTP10-CLOSE, CONN-REQUEST-CLOSE, CONN-APP-CLOSE, CONN-DISCONNECT, CONN-OPAQUE */
     p.close_after = http10 || q->conn_close != 0u || hs_is_close(&r->known[HttpHeaderConnection]) ||
-                    disconnect || (opaque && r->status == 101u);
+                    disconnect || opaque;
 
     /* CONN-MORE-DATA, CONN-OPAQUE, CONN-ID-DIES */
     if (!more)

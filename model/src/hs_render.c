@@ -13,7 +13,18 @@ struct hs_out {
     size_t need;
 };
 
-/*@ predicate out_ok(struct hs_out *o) = out_buffer(o->buf, o->cap);
+/*@ predicate out_ok(struct hs_out *o) = out_buffer(o->buf, o->cap) && o->cap < SIZE_MAX;
+    // Bytes below `below` are as they were at label L.
+    predicate kept{L1, L2}(struct hs_out *o, integer below) =
+        \forall integer i; 0 <= i < below && i < \at(o->cap, L1) ==>
+            \at(o->buf[i], L2) == \at(o->buf[i], L1);
+
+    // Kept bytes stay kept over two steps of a writer that does not move its buffer.
+    lemma kept_trans{L1, L2, L3}:
+      \forall struct hs_out *o, integer a, integer b;
+        a <= b ==> \at(o->cap, L1) == \at(o->cap, L2) ==>
+        \at(o->buf, L1) == \at(o->buf, L2) ==> \at(o->buf, L2) == \at(o->buf, L3) ==>
+        kept{L1, L2}(o, a) ==> kept{L2, L3}(o, b) ==> kept{L1, L3}(o, a);
     predicate fits(struct hs_out *o, integer n) =
         o->buf != \null && o->need <= o->cap && n <= o->cap - o->need;
 */
@@ -26,11 +37,11 @@ struct hs_out {
     assigns o->need, o->buf[0 .. o->cap - 1];
     ensures grows: o->need >= \old(o->need);
     ensures counts: \old(o->need) + n <= SIZE_MAX ==> o->need == \old(o->need) + n;
+    ensures kept: kept{Pre, Post}(o, \old(o->need));
 
     behavior fits:
       assumes fits(o, n);
       ensures copied: \forall integer i; 0 <= i < n ==> o->buf[\old(o->need) + i] == src[i];
-      ensures kept: \forall integer i; 0 <= i < \old(o->need) ==> o->buf[i] == \old(o->buf[i]);
     behavior spills:
       assumes !fits(o, n);
       assigns o->need;
@@ -54,7 +65,6 @@ static void hs_put(struct hs_out *o, const hs_byte *src, size_t n)
     o->need = (n > SIZE_MAX - o->need) ? SIZE_MAX : o->need + n;
 }
 
-static const hs_byte HS_HTTP11[] = "HTTP/1.1 ";
 static const hs_byte HS_SP[] = " ";
 static const hs_byte HS_CRLF[] = "\r\n";
 static const hs_byte HS_COLON_SP[] = ": ";
@@ -103,8 +113,7 @@ static const hs_byte N29[] = "WWW-Authenticate";
     terminates \true;
     assigns o->need, o->buf[0 .. o->cap - 1];
     ensures o->need >= \old(o->need);
-    ensures \forall integer i; 0 <= i < \old(o->need) && (o->buf != \null && o->need <= o->cap) ==>
-                o->buf[i] == \old(o->buf[i]);
+    ensures kept{Pre, Post}(o, \old(o->need));
 */
 static void hs_put_name(struct hs_out *o, int id)
 {
@@ -172,29 +181,82 @@ static size_t hs_decimal(uint64_t v, hs_byte *d)
     return n;
 }
 
-size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struct hs_config *cfg,
-                      const hs_byte *date, hs_byte *buf, size_t cap)
+/* Every writer below appends to o, keeps what is already there, and never
+ * reads outside the spans its contract names. */
+/*@ predicate writer(struct hs_out *o) =
+        \valid(o) && out_ok(o) && (o->buf == \null || \separated(o, o->buf + (0 .. o->cap - 1)));
+*/
+
+/* WIRE-STATUS-LINE after "HTTP/1.1 ": code, SP, reason, CRLF. */
+/*@ requires writer(o);
+    requires \valid_read(r) && \separated(o, r) && (o->buf == \null || \separated(r, o->buf + (0 .. o->cap - 1)));
+    requires span(r->reason, r->reason_len) && !null_span(r->reason, r->reason_len);
+    requires apart(r->reason, r->reason_len, o->buf, o->cap);
+    requires o->need <= 9;
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need) + 4;
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_status(struct hs_out *o, const struct hs_response *r)
 {
-    struct hs_out o = { buf, buf == NULL ? 0u : cap, 0u };
     hs_byte digits[20];
-    size_t nd;
-
-    /* WIRE-STATUS-LINE, WIRE-VERSION-IGNORED */
-    HS_PUT_LIT(&o, HS_HTTP11);
-    nd = hs_decimal(r->status, digits);
-    hs_put(&o, digits, nd);
-    HS_PUT_LIT(&o, HS_SP);
+    size_t nd = hs_decimal(r->status, digits);
+    hs_put(o, digits, nd);
+    HS_PUT_LIT(o, HS_SP);
     if (r->reason_len > 0u)
-        hs_put(&o, r->reason, r->reason_len);
-    HS_PUT_LIT(&o, HS_CRLF);
+        hs_put(o, r->reason, r->reason_len);
+    HS_PUT_LIT(o, HS_CRLF);
+}
 
-    /* WIRE-KNOWN-HEADER in id order; Date is replaced (WIRE-DATE) and
-     * Server follows WIRE-SERVER / WIRE-SERVER-DISABLED. */
+/* WIRE-SERVER, WIRE-SERVER-DISABLED: the Server line, if any. */
+/*@ requires writer(o);
+    requires \valid_read(h) && span(h->value, h->len) && !null_span(h->value, h->len);
+    requires apart(h->value, h->len, o->buf, o->cap);
+    requires \valid_read(cfg) && span(cfg->token, cfg->token_len) && !null_span(cfg->token, cfg->token_len);
+    requires apart(cfg->token, cfg->token_len, o->buf, o->cap);
+    requires \separated(o, h) && \separated(o, cfg);
+    requires o->buf == \null || (\separated(h, o->buf + (0 .. o->cap - 1)) && \separated(cfg, o->buf + (0 .. o->cap - 1)));
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_server(struct hs_out *o, const struct hs_known_header *h, uint8_t server,
+                          const struct hs_config *cfg)
+{
+    if (server == HS_SERVER_NONE)
+        return;
+    HS_PUT_LIT(o, HS_SERVER);
+    if ((server == HS_SERVER_APP || server == HS_SERVER_APP_TOKEN) && h->len > 0u)
+        hs_put(o, h->value, h->len);
+    if (server == HS_SERVER_APP_TOKEN)
+        HS_PUT_LIT(o, HS_SP);
+    if ((server == HS_SERVER_TOKEN || server == HS_SERVER_APP_TOKEN) && cfg->token_len > 0u)
+        hs_put(o, cfg->token, cfg->token_len);
+    HS_PUT_LIT(o, HS_CRLF);
+}
+
+/* WIRE-KNOWN-HEADER in id order; WIRE-KNOWN-EMPTY-OMITTED; Date is replaced
+ * (WIRE-DATE); the Server slot follows the plan. */
+/*@ requires writer(o);
+    requires renderable(r) && \separated(o, r);
+    requires response_apart(r, o->buf, o->cap);
+    requires \valid_read(cfg) && span(cfg->token, cfg->token_len) && !null_span(cfg->token, cfg->token_len);
+    requires apart(cfg->token, cfg->token_len, o->buf, o->cap) && \separated(o, cfg);
+    requires o->buf == \null || \separated(cfg, o->buf + (0 .. o->cap - 1));
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_known(struct hs_out *o, const struct hs_response *r, uint8_t server,
+                         const struct hs_config *cfg)
+{
     /*@ loop invariant 0 <= i <= HttpHeaderResponseMaximum;
-        loop invariant o.need >= 11;
-        loop invariant o.buf == buf && o.cap == (buf == \null ? 0 : cap);
-        loop invariant buf != \null && o.need <= o.cap ==> head_prefix(buf);
-        loop assigns i, o.need, buf[0 .. cap - 1];
+        loop invariant o->need >= \at(o->need, Pre);
+        loop invariant kept{Pre, Here}(o, \at(o->need, Pre));
+        loop assigns i, o->need, o->buf[0 .. o->cap - 1];
         loop variant HttpHeaderResponseMaximum - i;
     */
     for (int i = 0; i < HttpHeaderResponseMaximum; i++) {
@@ -202,66 +264,91 @@ size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struc
         if (i == HttpHeaderDate)
             continue;
         if (i == HttpHeaderServer) {
-            if (p.server == HS_SERVER_NONE)
-                continue;
-            HS_PUT_LIT(&o, HS_SERVER);
-            if (p.server == HS_SERVER_APP || p.server == HS_SERVER_APP_TOKEN) {
-                if (h->len > 0u)
-                    hs_put(&o, h->value, h->len);
-            }
-            if (p.server == HS_SERVER_APP_TOKEN)
-                HS_PUT_LIT(&o, HS_SP);
-            if ((p.server == HS_SERVER_TOKEN || p.server == HS_SERVER_APP_TOKEN) && cfg->token_len > 0u)
-                hs_put(&o, cfg->token, cfg->token_len);
-            HS_PUT_LIT(&o, HS_CRLF);
+            hs_put_server(o, h, server, cfg);
             continue;
         }
         if (h->len == 0u)
-            continue;               /* WIRE-KNOWN-EMPTY-OMITTED */
-        hs_put_name(&o, i);
-        HS_PUT_LIT(&o, HS_COLON_SP);
-        hs_put(&o, h->value, h->len);
-        HS_PUT_LIT(&o, HS_CRLF);
+            continue;
+        hs_put_name(o, i);
+        HS_PUT_LIT(o, HS_COLON_SP);
+        hs_put(o, h->value, h->len);
+        HS_PUT_LIT(o, HS_CRLF);
     }
+}
 
-    /* WIRE-UNKNOWN-HEADER: array order, verbatim. */
+/* WIRE-UNKNOWN-HEADER: array order, verbatim. */
+/*@ requires writer(o);
+    requires renderable(r) && \separated(o, r);
+    requires response_apart(r, o->buf, o->cap);
+    requires r->unknown != \null ==> \separated(o, r->unknown + (0 .. r->unknown_count - 1));
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_unknown(struct hs_out *o, const struct hs_response *r)
+{
+    if (r->unknown == NULL)
+        return;
     /*@ loop invariant 0 <= i <= r->unknown_count;
-        loop invariant o.need >= 11;
-        loop invariant o.buf == buf && o.cap == (buf == \null ? 0 : cap);
-        loop invariant buf != \null && o.need <= o.cap ==> head_prefix(buf);
-        loop assigns i, o.need, buf[0 .. cap - 1];
+        loop invariant o->need >= \at(o->need, Pre);
+        loop invariant kept{Pre, Here}(o, \at(o->need, Pre));
+        loop assigns i, o->need, o->buf[0 .. o->cap - 1];
         loop variant r->unknown_count - i;
     */
     for (uint32_t i = 0; i < r->unknown_count; i++) {
         const struct hs_unknown_header *u = &r->unknown[i];
         if (u->name_len > 0u)
-            hs_put(&o, u->name, u->name_len);
-        HS_PUT_LIT(&o, HS_COLON_SP);
+            hs_put(o, u->name, u->name_len);
+        HS_PUT_LIT(o, HS_COLON_SP);
         if (u->value_len > 0u)
-            hs_put(&o, u->value, u->value_len);
-        HS_PUT_LIT(&o, HS_CRLF);
+            hs_put(o, u->value, u->value_len);
+        HS_PUT_LIT(o, HS_CRLF);
     }
+}
 
-    /* WIRE-DATE */
-    HS_PUT_LIT(&o, HS_DATE);
-    hs_put(&o, date, HS_DATE_LEN);
-    HS_PUT_LIT(&o, HS_CRLF);
-
-    /* WIRE-CONNECTION-CLOSE */
-    if (p.connection_close) {
-        HS_PUT_LIT(&o, HS_CLOSE);
-        HS_PUT_LIT(&o, HS_CRLF);
+/* WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO, then the empty line. */
+/*@ requires writer(o);
+    requires \valid_read(date + (0 .. HS_DATE_LEN - 1)) && apart(date, HS_DATE_LEN, o->buf, o->cap);
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_tail(struct hs_out *o, uint8_t connection_close, uint8_t auto_length,
+                        uint64_t body_len, const hs_byte *date)
+{
+    hs_byte digits[20];
+    HS_PUT_LIT(o, HS_DATE);
+    hs_put(o, date, HS_DATE_LEN);
+    HS_PUT_LIT(o, HS_CRLF);
+    if (connection_close) {
+        HS_PUT_LIT(o, HS_CLOSE);
+        HS_PUT_LIT(o, HS_CRLF);
     }
-
-    /* WIRE-CL-AUTO */
-    if (p.auto_length) {
-        HS_PUT_LIT(&o, HS_LENGTH);
-        nd = hs_decimal(p.body_len, digits);
-        hs_put(&o, digits, nd);
-        HS_PUT_LIT(&o, HS_CRLF);
+    if (auto_length) {
+        size_t nd = hs_decimal(body_len, digits);
+        HS_PUT_LIT(o, HS_LENGTH);
+        hs_put(o, digits, nd);
+        HS_PUT_LIT(o, HS_CRLF);
     }
+    HS_PUT_LIT(o, HS_CRLF);
+}
 
-    HS_PUT_LIT(&o, HS_CRLF);
+size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struct hs_config *cfg,
+                      const hs_byte *date, hs_byte *buf, size_t cap)
+{
+    /* A local copy: the proof then knows its bytes and that it is not buf. */
+    const hs_byte http11[9] = { 'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ' };
+    struct hs_out o = { buf, buf == NULL ? 0u : cap, 0u };
+    hs_put(&o, http11, sizeof http11);   /* WIRE-STATUS-LINE, WIRE-VERSION-IGNORED */
+Status: __attribute__((unused));
+    //@ assert status_prefix: buf != \null && 9 <= o.cap ==> head_prefix(buf);
+    hs_put_status(&o, r);
+    hs_put_known(&o, r, p.server, cfg);
+    hs_put_unknown(&o, r);
+    hs_put_tail(&o, p.connection_close, p.auto_length, p.body_len, date);
+    //@ assert kept{Status, Here}(&o, 9);
     return o.need;
 }
 
@@ -280,12 +367,17 @@ size_t hs_render_body(const struct hs_chunk *k, uint16_t n, hs_byte *buf, size_t
         const struct hs_chunk *c = &k[i];
         uint64_t off = 0u;
         uint64_t len = c->len;
+        //@ assert usable: !(ranged(c) && range_bad(c)) && !null_span(c->data, c->len);
         if (c->type == HttpDataChunkFromFileHandle || c->type == HttpDataChunkFromFragmentCacheEx) {
             off = c->start;
             len = (c->length == HTTP_BYTE_RANGE_TO_EOF) ? (uint64_t)c->len - c->start : c->length;
         }
-        if (len > 0u)
+        //@ assert inside: off + len <= c->len;
+        if (len > 0u) {
+            //@ assert c->data != \null && \valid_read(c->data + (off .. off + len - 1));
+            //@ assert apart(c->data + off, len, o.buf, o.cap);
             hs_put(&o, c->data + off, (size_t)len);
+        }
     }
     return o.need;
 }

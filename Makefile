@@ -1,0 +1,79 @@
+# HttpSendHttpResponse: specification, proven reference model, conformance suite.
+#
+#   make deps      install what everything below needs (Debian 12 packages)
+#   make conform   run the suite against the reference implementation (IMPL=... for another)
+#   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite
+#   make prove     prove the model with Frama-C WP; writes reports/proof/
+#   make bench     measure the suite's speed against the reference adapter
+
+SHELL   := /bin/bash
+PYTHON  := /usr/bin/python3
+CC      ?= gcc
+BUILD   := build
+MODEL_SRC := $(wildcard model/src/*.c)
+MODEL_HDR := $(wildcard model/include/*.h)
+CFLAGS_STRICT := -std=c99 -O2 -g -Wall -Wextra -Werror -Imodel/include
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c)
+ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h)
+IMPL    ?= reference
+JOBS    ?= auto
+
+DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
+                python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
+                libcurl4-openssl-dev curl ca-certificates
+
+.PHONY: all deps build unit prove prove-replay conform bench test pytest clean
+
+all: build
+
+# Idempotent: installs only what is missing, then lets why3 find the provers.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@why3 config detect >/dev/null 2>&1 || true
+	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
+
+build: $(BUILD)/hs-reference-adapter $(BUILD)/unit-tests $(BUILD)/unit-tests-san
+
+$(BUILD)/unit-tests: model/tests/unit_tests.c $(MODEL_SRC) $(MODEL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_STRICT) -o $@ model/tests/unit_tests.c $(MODEL_SRC)
+
+$(BUILD)/unit-tests-san: model/tests/unit_tests.c $(MODEL_SRC) $(MODEL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_STRICT) $(SANITIZE) -o $@ model/tests/unit_tests.c $(MODEL_SRC)
+
+$(BUILD)/hs-reference-adapter: $(ADAPTER_SRC) $(ADAPTER_HDR) $(MODEL_SRC) $(MODEL_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -Iharness/adapters/reference -o $@ $(ADAPTER_SRC) $(MODEL_SRC)
+
+unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-san
+	$(BUILD)/unit-tests
+	$(BUILD)/unit-tests-san
+
+prove: deps
+	tools/prove.sh
+
+prove-replay:
+	PROVE_CACHE=offline tools/prove.sh
+
+conform: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
+
+bench: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m harness.bench
+
+pytest: $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m pytest -q tests
+
+test: deps build unit prove pytest conform
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,72 @@
+/*
+ * control.h: the line protocol of spec/adapter-protocol.md (version 1):
+ * splitting a command line into fields, numbers, hex byte strings, the
+ * key=value arguments of CALL turned into the model's hs_call, hs_response
+ * and hs_chunk arrays, and writing reply lines.
+ */
+#ifndef CONTROL_H
+#define CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hs_types.h"
+
+#define CTL_MAX_REF     64                   /* characters of a ref */
+#define CTL_MAX_LINE    (256u * 1024u * 1024u) /* bytes of one command line */
+#define CTL_ERR_LEN     160
+
+/* Allocations that live as long as one command. */
+struct arena {
+    void **ptrs;
+    size_t n, cap;
+};
+void *arena_alloc(struct arena *a, size_t n);   /* zeroed; NULL when out of memory */
+void arena_free(struct arena *a);
+
+/* Splits line in place at spaces; returns the number of fields (at most max). */
+int ctl_split(char *line, char **fields, int max);
+
+/* A number: decimal, or hex after 0x. 0 on success. */
+int ctl_number(const char *s, uint64_t *v);
+
+/* A byte string: pairs of hex digits, or "-" for none. The bytes are never a
+ * NULL pointer, also when there are none. 0 on success. */
+int ctl_hex(struct arena *a, const char *s, hs_byte **out, size_t *len);
+
+/* 1 when s is a ref: 1 to CTL_MAX_REF letters, digits or '_'. */
+int ctl_is_ref(const char *s);
+
+/* How a CALL names its request id. */
+#define CTL_ID_REF      0
+#define CTL_ID_NULL     1
+#define CTL_ID_LITERAL  2
+
+/* One CALL, its arguments in the model's structures. */
+struct call_spec {
+    int id_kind;                /* CTL_ID_* */
+    const char *ref;            /* CTL_ID_REF */
+    uint64_t id_literal;        /* CTL_ID_LITERAL */
+    int bytes_sent;             /* pass a BytesSent variable */
+    int overlapped;             /* pass an OVERLAPPED */
+    struct hs_call call;        /* call.request_id is filled in by the caller */
+    struct hs_response resp;
+    struct hs_cache_policy cache;
+    struct hs_log_data log;
+    struct arena arena;
+};
+
+/* Parses "CALL fn arg..." from fields[1..n). On error returns -1 with a
+ * message in err; the spec must be freed with ctl_call_free either way. */
+int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t errlen);
+void ctl_call_free(struct call_spec *s);
+
+/* The control channel's output. */
+void ctl_set_output(int fd);
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void ctl_reply(const char *fmt, ...);
+/* "BODY <hex>" ("BODY -" for none). */
+void ctl_reply_body(const hs_byte *p, size_t n);
+
+#endif

@@ -23,7 +23,7 @@ DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
 
-.PHONY: all deps build unit prove prove-replay conform bench test pytest clean
+.PHONY: all deps build unit fuzz prove prove-replay conform bench test pytest clean
 
 all: build
 
@@ -54,6 +54,15 @@ $(BUILD)/hs-reference-adapter: $(ADAPTER_SRC) $(ADAPTER_HDR) $(MODEL_SRC) $(MODE
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -Iharness/adapters/reference -o $@ $(ADAPTER_SRC) $(MODEL_SRC)
 
+$(BUILD)/fuzz-parser: harness/adapters/reference/fuzz_parser.c harness/adapters/reference/http_parse.c $(ADAPTER_HDR)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -DHS_FUZZ_PARSER $(SANITIZE) \
+	    -Iharness/adapters/reference -o $@ harness/adapters/reference/fuzz_parser.c harness/adapters/reference/http_parse.c
+
+# The request parser of the reference adapter, 100000 deterministic inputs.
+fuzz: $(BUILD)/fuzz-parser
+	$(BUILD)/fuzz-parser 100000
+
 unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-san
 	$(BUILD)/unit-tests
 	$(BUILD)/unit-tests-san
@@ -73,7 +82,7 @@ bench: deps $(BUILD)/hs-reference-adapter
 pytest: $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m pytest -q tests
 
-test: deps build unit prove pytest conform
+test: deps build unit fuzz prove pytest conform
 
 clean:
 	rm -rf $(BUILD)

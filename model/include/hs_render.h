@@ -1,7 +1,9 @@
 /*
  * hs_render.h: the bytes of a successful call (spec chapter "The bytes on
- * the wire"). Both functions work like snprintf: they return how many bytes
- * the output has, and write them only when buf is not NULL and they fit.
+ * the wire"). Both functions return how many bytes the output has; with a
+ * NULL buf they only measure. With a buffer they write whole pieces while
+ * they fit and never past cap, so the output is complete exactly when the
+ * returned size is at most cap.
  *
  * The proof shows these functions never read or write outside the spans
  * they are given, and the shape of a head that fits (status-line prefix,

@@ -1198,6 +1198,30 @@ static void test_http10_request_connection_close_line(void)
     CHECK_U(1, p.close_after);
 }
 
+/* CONN-HTTP10-CLOSE, CONN-PERSISTENT: which request versions close. 1.0
+ * closes, 1.1 stays open; the reference also closes for versions below 1.0
+ * (hs_logic.h: "HTTP/1.0 (and anything older)") and treats a later 1.x
+ * minor such as 1.2 as 1.1 (RFC 9110 section 2.5). */
+static void test_request_version_decides_http10_close(void)
+{
+    static const struct { uint8_t major, minor, closes; } v[] = {
+        { 1, 0, 1 }, { 0, 9, 1 }, { 0, 0, 1 }, { 1, 1, 0 }, { 1, 2, 0 }, { 1, 9, 0 },
+    };
+    struct hs_response r;
+    struct hs_exchange x;
+    struct hs_call c;
+    struct hs_plan p;
+    resp_init(&r, 200, "OK");
+    send_call(&c, &r, 0);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        exch(&x, HS_ST_RECEIVED, HttpVerbGET, v[i].major, v[i].minor);
+        CHECK_RULE(HS_RULE_CALL_OK, hs_check_send_response(&c, &x));
+        p = hs_plan_response(&c, &x, &cfg0);
+        if (!CHECK_U(v[i].closes, p.close_after) || !CHECK_U(v[i].closes, p.connection_close))
+            printf("    (request HTTP/%u.%u)\n", (unsigned)v[i].major, (unsigned)v[i].minor);
+    }
+}
+
 /* WIRE-CONNECTION-CLOSE, CONN-HTTP10-CLOSE: HTTP/1.0 with Connection:
  * keep-alive still closes. */
 static void test_http10_keep_alive_request_still_closes(void)
@@ -2647,6 +2671,7 @@ int main(int argc, char **argv)
     RUN(test_http11_keep_alive_stays_open);
     RUN(test_http10_request_connection_close_line);
     RUN(test_http10_keep_alive_request_still_closes);
+    RUN(test_request_version_decides_http10_close);
     RUN(test_http11_request_close_line_and_close_after);
     RUN(test_app_connection_close_no_generated_line);
     RUN(test_app_connection_other_value_stays_open);

@@ -1,0 +1,69 @@
+"""The proof gate can fail: a copy of the model with a seeded bug, or with a
+vacuous contract, must be rejected by tools/prove.sh, and the unmodified copy
+of the same function must pass under the same settings."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(shutil.which("frama-c") is None,
+                                reason="frama-c is not installed: run `make deps`")
+
+
+def prove_copy(tmp_path, mutate):
+    """Copy the model, apply mutate(text of hs_check.c), prove hs_rule_error only."""
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "model", model, ignore=shutil.ignore_patterns("proof-cache", "tests"))
+    check = model / "src" / "hs_check.c"
+    original = check.read_text()
+    changed = mutate(original)
+    check.write_text(changed)
+    env = dict(os.environ,
+               PROVE_SRC=str(check),
+               PROVE_INCLUDES="-I%s" % (model / "include"),
+               PROVE_OUT=str(tmp_path / "out"),
+               PROVE_FCT="hs_rule_error",
+               PROVE_CACHE="none",
+               PROVE_CACHE_DIR=str(tmp_path / "cache"))
+    run = subprocess.run([str(ROOT / "tools" / "prove.sh")], env=env, capture_output=True,
+                         text=True, timeout=600)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    return run, summary
+
+
+def test_unmodified_function_passes(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["passed"] is True
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+def test_seeded_wrong_error_code_is_rejected(tmp_path):
+    def seed(text):
+        good = "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_HANDLE;"
+        assert good in text
+        return text.replace(good, "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_PARAMETER;")
+
+    run, summary = prove_copy(tmp_path, seed)
+    assert run.returncode == 1
+    assert summary["passed"] is False
+    assert summary["goals"]["proved"] < summary["goals"]["total"]
+    assert any("invalid_handle" in g for g in summary["failed_goals"]), summary["failed_goals"]
+
+
+def test_vacuous_contract_is_rejected(tmp_path):
+    def seed(text):
+        anchor = "uint32_t hs_rule_error(enum hs_rule r)\n{"
+        assert anchor in text
+        # A contradictory precondition would make every goal "provable".
+        return text.replace(anchor, "/*@ requires contradiction: r != r; */\n" + anchor)
+
+    run, summary = prove_copy(tmp_path, seed)
+    assert run.returncode == 1
+    assert summary["passed"] is False
+    assert "Failed smoke-test" in summary["unsoundness_warnings"] or summary["failed_goals"]

@@ -1,0 +1,251 @@
+"""Loading the cases (cases/<area>/<id>.toml) and turning calls into protocol lines.
+
+    from harness.cases import load_cases
+    cases = load_cases("cases", rules)      # raises CaseLoadError listing every bad file
+
+The format is documented in harness/README.md and checked by harness.schema.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .schema import FLAG_MORE_DATA, CaseSchemaError, check_case
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_DIR = ROOT / "cases"
+SPEC_DIR = ROOT / "spec"
+
+
+class CaseLoadError(ValueError):
+    """Malformed case files; str() lists one problem a line, each naming file and field."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class Request:
+    name: str
+    raw: bytes
+    via: str
+    conn: str
+    close_after_send: bool = False
+    then: bytes | None = None
+
+    def raw_for(self, hostport: str) -> bytes:
+        return self.raw.replace(b"{host}", hostport.encode("ascii"))
+
+
+@dataclass
+class Call:
+    index: int                  # 1-based position among the case's calls
+    fn: str                     # response / body / recv_body
+    id: str                     # request name, "null" or "0x..."
+    args: dict[str, Any]
+    expect: dict[str, Any]
+
+    @property
+    def flags(self) -> int:
+        return self.args.get("flags") or 0
+
+    @property
+    def more_data(self) -> bool:
+        return bool(self.flags & FLAG_MORE_DATA)
+
+    def entity_bytes(self) -> int:
+        """The number of entity bytes the call's chunks hold (when they are valid)."""
+        total = 0
+        for ch in self.args.get("chunks") or []:
+            data = ch.get("data") or b""
+            if ch["kind"] in ("memory", "fragment"):
+                total += len(data)
+            elif ch["kind"] in ("file", "fragment_ex"):
+                start = ch.get("start") or 0
+                length = ch.get("length")
+                total += max(0, len(data) - start) if length == "eof" else (length or 0)
+        return total
+
+    def command(self) -> str:
+        """The CALL line of the adapter protocol (without the newline)."""
+        line = self.__dict__.get("_command")
+        if line is None:
+            line = self.__dict__["_command"] = self._command()
+        return line
+
+    def _command(self) -> str:
+        if self.fn == "recv_body":
+            raise ValueError("recv_body is not a CALL")
+        a = self.args
+        out = ["CALL", self.fn, f"id={self.id}"]
+        if a.get("queue") == "invalid":
+            out.append("queue=invalid")
+        if a.get("flags"):
+            out.append(f"flags={a['flags']}")
+        if a.get("reserved1"):
+            out.append("reserved1=1")
+        if a.get("reserved2"):
+            out.append(f"reserved2={a['reserved2']}")
+        if a.get("bytes_sent") is False:
+            out.append("bytes_sent=0")
+        if a.get("overlapped"):
+            out.append("overlapped=1")
+        if a.get("log", "none") != "none":
+            out.append(f"log={a['log']}")
+        if self.fn == "response":
+            if a.get("cache", "none") != "none":
+                out.append(f"cache={a['cache'][0]}:{a['cache'][1]}")
+            if a.get("response") == "null":
+                out.append("response=null")
+            if a.get("status", 200) != 200:
+                out.append(f"status={a['status']}")
+            if a.get("reason_null") is not None:
+                out.append(f"reason_null={a['reason_null']}")
+            elif a.get("reason"):
+                out.append(f"reason={_hex(a['reason'])}")
+            if a.get("version", "1.1") != "1.1":
+                out.append(f"version={a['version']}")
+            if a.get("resp_flags"):
+                out.append(f"resp_flags={a['resp_flags']}")
+            for idx in sorted(a.get("known") or {}):
+                out.append(f"known.{idx}={_hex(a['known'][idx])}")
+            for idx in sorted(a.get("known_null") or {}):
+                out.append(f"known_null.{idx}={a['known_null'][idx]}")
+            for name, value in a.get("unknown") or []:
+                out.append(f"unknown={_hex(name)}:{_hex(value)}")
+            if a.get("unknown_null") is not None:
+                out.append(f"unknown_null={a['unknown_null']}")
+            count, pointer = a.get("trailers") or (0, False)
+            if count or pointer:
+                out.append(f"trailers={count}:{int(bool(pointer))}")
+        for ch in a.get("chunks") or []:
+            out.append("chunk=" + _chunk_arg(ch))
+        if a.get("chunks_null") is not None:
+            out.append(f"chunks_null={a['chunks_null']}")
+        return " ".join(out)
+
+
+def _hex(b: bytes) -> str:
+    return b.hex() if b else "-"
+
+
+def _chunk_arg(ch: dict) -> str:
+    kind = ch["kind"]
+    if kind == "memory":
+        return f"mem:{_hex(ch['data'])}"
+    if kind == "memory_null":
+        return f"memnull:{ch['length']}"
+    if kind == "type":
+        return f"type:{ch['type']}"
+    length = ch.get("length")
+    rng = f"{ch.get('start', 0)}:{'eof' if length == 'eof' else length}"
+    if kind == "file":
+        return f"file:{_hex(ch['data'])}:{rng}"
+    data = "-" if ch.get("data") is None else _hex(ch["data"])
+    if kind == "fragment":
+        return f"frag:{_hex(ch['name'])}:{data}"
+    return f"fragex:{_hex(ch['name'])}:{data}:{rng}"
+
+
+@dataclass
+class Case:
+    id: str
+    title: str
+    file: str
+    area: str
+    rules: list[str]
+    level: str
+    description: str
+    needs: list[str]
+    requests: list[Request]
+    calls: list[Call]
+    conns: list[str]
+    expect: dict[str, Any]
+    rule_classes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def nodeid(self) -> str:
+        return f"{self.area}/{self.id}"
+
+    def request(self, name: str) -> Request | None:
+        for r in self.requests:
+            if r.name == name:
+                return r
+        return None
+
+    def conn_of(self, request_name: str) -> str | None:
+        r = self.request(request_name)
+        return r.conn if r else None
+
+    def expected_fate(self, conn: str) -> str:
+        return self.expect["connection"].get(conn, "any")
+
+    def matches(self, globs: list[str] | None = None, rules: list[str] | None = None) -> bool:
+        if globs and not any(fnmatch.fnmatchcase(self.id, g) or fnmatch.fnmatchcase(self.nodeid, g)
+                             for g in globs):
+            return False
+        if rules and not any(fnmatch.fnmatchcase(r, g) for r in self.rules for g in rules):
+            return False
+        return True
+
+
+def case_from_data(d: dict, rules: dict) -> Case:
+    requests = [Request(**r) for r in d["requests"]]
+    calls = []
+    for i, c in enumerate(d["calls"], 1):
+        args = {k: v for k, v in c.items() if k not in ("fn", "id", "expect")}
+        calls.append(Call(index=i, fn=c["fn"], id=c["id"], args=args, expect=c["expect"]))
+    return Case(id=d["id"], title=d["title"], file=d["file"], area=d["area"], rules=d["rules"],
+                level=d["level"], description=d["description"], needs=d["needs"],
+                requests=requests, calls=calls, conns=d["conns"], expect=d["expect"],
+                rule_classes={r: rules[r].cls for r in d["rules"]})
+
+
+def load_case(path: str | Path, rules: dict, root: Path = ROOT) -> Case:
+    path = Path(path)
+    try:
+        shown = str(path.resolve().relative_to(root))
+    except ValueError:
+        shown = str(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseSchemaError(shown, [f"(TOML) {exc}"]) from None
+    return case_from_data(check_case(data, shown, rules), rules)
+
+
+def case_files(cases_dir: str | Path = CASES_DIR) -> list[Path]:
+    return sorted(Path(cases_dir).glob("*/*.toml"))
+
+
+def load_cases(cases_dir: str | Path = CASES_DIR, rules: dict | None = None) -> list[Case]:
+    """Load and validate every case; raise CaseLoadError naming every bad file and field."""
+    if rules is None:
+        from .spec import load_rules
+        rules = load_rules(SPEC_DIR)
+    cases: list[Case] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}
+    for path in case_files(cases_dir):
+        try:
+            case = load_case(path, rules)
+        except CaseSchemaError as exc:
+            errors.extend(str(exc).splitlines())
+            continue
+        if case.id in seen:
+            errors.append(f"{case.file}: id: {case.id!r} is also the id of {seen[case.id]}")
+            continue
+        seen[case.id] = case.file
+        cases.append(case)
+    stray = [p for p in Path(cases_dir).glob("*.toml")] + list(Path(cases_dir).glob("*/*/*.toml"))
+    for p in stray:
+        errors.append(f"{p}: cases live in cases/<area>/<id>.toml")
+    if errors:
+        raise CaseLoadError(errors)
+    return cases

@@ -1,0 +1,792 @@
+"""Running one case against one adapter.
+
+A `Session` owns one adapter process (started once, reused across cases with
+RESET, restarted after a crash or a timeout) and plays the HTTP client:
+
+- raw requests go over plain sockets, so the harness sees the exact bytes;
+- requests with via = "curl" are sent by libcurl (pycurl) through a recording
+  relay on loopback: the relay forwards curl's bytes to the adapter and the
+  adapter's bytes to curl, and records what the server sent, which is the
+  exact wire; curl's own verdict (its error code and message, or the status)
+  is kept as the real client's view.
+
+Everything runs in one select() loop: while the harness waits for a reply line
+on the control channel it keeps reading every connection, forwarding relay
+bytes and driving curl, so an adapter that writes a large or endless body can
+never block the harness. There is no sleep on the happy path: bytes a call
+sent are on the loopback socket when its RESULT arrives; with a model outcome
+to compare against, the harness waits at most `settle` seconds for bytes it
+still expects.
+
+Connection fate: "closed" when the server closed after the response (the
+harness waits up to `close_wait` for the end of stream, "not-closed" if it
+does not come); "open" is proven with a probe request on the same connection
+(RECEIVE hsprobe, then a plain CALL), which the server must deliver
+(CONN-PERSISTENT), "stalled" when it is not delivered. A connection whose
+request has no final send yet is "open" when no end of stream arrived.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .adapter import (PROTOCOL_VERSION, AdapterDied, AdapterError, AdapterFailure,
+                      AdapterTimeout, Control)
+from .cases import Case, Call, Request
+
+PROBE_REF = "hsprobe"
+WIRE_CAP = 1 << 20          # bytes kept per connection; the rest is counted only
+OK_RC = (0, 997)            # NO_ERROR, ERROR_IO_PENDING
+
+try:  # pycurl is optional until a case asks for curl
+    import pycurl
+except ImportError:  # pragma: no cover - Debian's python3-pycurl is a dependency
+    pycurl = None
+
+
+@dataclass
+class CallResult:
+    index: int
+    fn: str
+    rc: int | None = None
+    bytes_sent: int | str | None = None       # number or "unset"
+    completion: int | str | None = None
+    data: bytes | None = None                 # recv_body: the bytes read (None: TIMEOUT)
+    reply: str = ""
+
+    def to_dict(self) -> dict:
+        d: dict[str, Any] = {"index": self.index, "fn": self.fn}
+        if self.fn == "recv_body":
+            d["data"] = None if self.data is None else self.data.decode("latin-1")
+        else:
+            d.update(rc=self.rc, bytes_sent=self.bytes_sent, completion=self.completion)
+        return d
+
+
+@dataclass
+class ConnResult:
+    name: str
+    wire: bytes = b""
+    marks: list[tuple[int, int]] = field(default_factory=list)   # (call index, end offset)
+    fate: str = "unchecked"     # open / closed / stalled / client-closed / unchecked / ...
+    note: str = ""
+    overflow: int = 0           # bytes received beyond WIRE_CAP
+    sent: bytes = b""           # what the client sent (the request bytes)
+
+    def end_after(self, call_index: int) -> int | None:
+        """Bytes on this connection once call `call_index` had returned."""
+        for idx, end in self.marks:
+            if idx == call_index:
+                return end
+        return None
+
+    def segments(self) -> list[tuple[int, bytes]]:
+        """(call index, bytes that arrived during that call); index 0 is before
+        the first call; bytes after the last call belong to the last call."""
+        out = []
+        start = 0
+        marks = list(self.marks)
+        for n, (idx, end) in enumerate(marks):
+            if n == len(marks) - 1:
+                end = len(self.wire)
+            out.append((idx, self.wire[start:end]))
+            start = end
+        if not marks and self.wire:
+            out.append((0, self.wire))
+        return out
+
+
+@dataclass
+class Outcome:
+    status: str = "ok"          # ok / skip / crash / timeout / adapter-error / receive-failed
+    message: str = ""
+    calls: list[CallResult] = field(default_factory=list)
+    conns: dict[str, ConnResult] = field(default_factory=dict)
+    curl: dict[str, dict] = field(default_factory=dict)
+    transcript: list[str] = field(default_factory=list)
+    duration: float = 0.0
+    log: str = ""
+
+    def call(self, index: int) -> CallResult | None:
+        for c in self.calls:
+            if c.index == index:
+                return c
+        return None
+
+
+class ReceiveFailed(AdapterFailure):
+    """RECEIVE answered TIMEOUT: the request did not reach the adapter's application."""
+
+
+class _Conn:
+    def __init__(self, name: str):
+        self.name = name
+        self.sock: socket.socket | None = None     # to the adapter
+        self.buf = bytearray()
+        self.out = bytearray()
+        self.sent = bytearray()
+        self.eof = False
+        self.reset = False
+        self.overflow = 0
+        self.marks: list[tuple[int, int]] = []
+        self.wire_end: int | None = None
+        self.client_closed = False
+        # relay side (curl)
+        self.down: socket.socket | None = None
+        self.down_out = bytearray()
+        self.down_eof = False
+        self.down_shut = False
+        self.forward = True
+        self.curl = None
+        self.fate = "unchecked"
+
+    def capped(self) -> bool:
+        return len(self.buf) >= WIRE_CAP
+
+
+def _nodelay(s: socket.socket) -> None:
+    try:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except OSError:
+        pass
+
+
+class Session:
+    """One adapter and the client side of the HTTP connections to it."""
+
+    def __init__(self, command: str, *, log_path=None, start_timeout: float = 10.0,
+                 close_wait: float = 1.0, settle: float = 0.02, role: str = "impl"):
+        self.command_line = command
+        self.log_path = log_path
+        self.start_timeout = start_timeout
+        self.close_wait = close_wait
+        self.settle = settle
+        self.role = role
+        self.control: Control | None = None
+        self.hello: dict[str, Any] = {}
+        self.host = ""
+        self.port = 0
+        self.ctl_buf = bytearray()
+        self.conns: dict[str, _Conn] = {}
+        self.transcript: list[str] | None = None
+        self.relay: socket.socket | None = None
+        self.relay_wait: _Conn | None = None
+        self.multi = None
+        self.curl_running = 0
+        self.starts = 0
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def alive(self) -> bool:
+        return self.control is not None and not self.control.eof
+
+    @property
+    def hostport(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def caps(self) -> list[str]:
+        return self.hello.get("caps", [])
+
+    def start(self) -> None:
+        self.control = Control(self.command_line, self.log_path)
+        self.ctl_buf.clear()
+        self.starts += 1
+        try:
+            self._start()
+        except (AdapterFailure, OSError) as exc:
+            self.control.kill()             # never leave a half-started adapter behind
+            if isinstance(exc, OSError):
+                raise AdapterDied(f"cannot reach adapter {self.command_line!r}: {exc}") from None
+            raise
+
+    def _start(self) -> None:
+        self.control.start()
+        deadline = time.monotonic() + self.start_timeout
+        reply = self.command(f"HELLO {PROTOCOL_VERSION}", deadline)
+        parts = reply.split()
+        if len(parts) < 4 or parts[0] != "HELLO" or parts[1] != PROTOCOL_VERSION:
+            raise AdapterError(f"bad HELLO reply {reply!r}")
+        self.hello = {"protocol": parts[1], "name": parts[2], "version": parts[3],
+                      "caps": parts[4].split(",") if len(parts) > 4 else []}
+        reply = self.command("LISTEN", deadline)
+        parts = reply.split()
+        if len(parts) != 3 or parts[0] != "LISTENING" or not parts[2].isdigit():
+            raise AdapterError(f"bad LISTEN reply {reply!r}")
+        self.host, self.port = parts[1], int(parts[2])
+
+    def ensure(self) -> None:
+        if not self.alive:
+            if self.control is not None:
+                self.control.kill()
+            self.start()
+
+    def kill(self) -> None:
+        if self.control is not None:
+            self.control.kill()
+
+    def stop(self) -> None:
+        if self.control is None:
+            return
+        if self.alive:
+            try:
+                self.command("BYE", time.monotonic() + 2.0)
+            except AdapterFailure:
+                pass
+            self.control.close(graceful=True)
+        else:
+            self.control.kill()
+        if self.relay is not None:
+            self.relay.close()
+            self.relay = None
+        if self.multi is not None:
+            self.multi.close()
+            self.multi = None
+
+    # ------------------------------------------------------------ the loop
+    def _pump(self, timeout: float, control: bool = False) -> int:
+        """Wait up to `timeout` for anything, serve it; return how many events."""
+        rl: list[Any] = []
+        wl: list[Any] = []
+        ctl = self.control
+        if control and ctl is not None and not ctl.eof:
+            rl.append(ctl.rfd)
+        for c in self.conns.values():
+            if c.sock is not None:
+                if not c.eof and not c.capped():
+                    rl.append(c.sock)
+                if c.out:
+                    wl.append(c.sock)
+            if c.down is not None:
+                if not c.down_eof:
+                    rl.append(c.down)
+                if c.down_out or (c.eof and not c.down_shut):
+                    wl.append(c.down)
+        if self.relay_wait is not None and self.relay is not None:
+            rl.append(self.relay)
+        cr: list[int] = []
+        cw: list[int] = []
+        cx: list[int] = []
+        if self.curl_running:
+            cr, cw, cx = self.multi.fdset()
+            mt = self.multi.timeout()
+            if mt >= 0:
+                timeout = min(timeout, mt / 1000.0)
+        timeout = max(0.0, timeout)
+        if not (rl or wl or cr or cw or cx):
+            if timeout:
+                time.sleep(min(timeout, 0.01))
+            return 0
+        try:
+            r, w, _ = select.select(rl + cr, wl + cw, cx, timeout)
+        except InterruptedError:
+            return 0
+        events = 0
+        rs, ws = set(map(id, r)), set(map(id, w))
+        rfds = {x for x in r if isinstance(x, int)}
+        if ctl is not None and ctl.rfd in rfds and control:
+            data = ctl.read()
+            self.ctl_buf += data
+            events += 1
+        for c in list(self.conns.values()):
+            if c.sock is not None and id(c.sock) in ws:
+                events += self._write_up(c)
+            if c.sock is not None and id(c.sock) in rs:
+                events += self._read_up(c)
+            if c.down is not None and id(c.down) in rs:
+                events += self._read_down(c)
+            if c.down is not None and id(c.down) in ws:
+                events += self._write_down(c)
+        if self.relay is not None and id(self.relay) in rs:
+            events += self._accept_relay()
+        if self.curl_running:
+            events += self._curl_perform()
+        return events
+
+    def _read_up(self, c: _Conn) -> int:
+        try:
+            data = c.sock.recv(65536)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            data = b""
+            c.reset = True
+        if not data:
+            c.eof = True
+            return 1
+        room = WIRE_CAP - len(c.buf)
+        if room > 0:
+            c.buf += data[:room]
+        if len(data) > room:
+            c.overflow += len(data) - max(room, 0)
+        if c.down is not None and c.forward:
+            c.down_out += data
+        return 1
+
+    def _write_up(self, c: _Conn) -> int:
+        try:
+            n = c.sock.send(c.out)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            c.out.clear()
+            return 1
+        del c.out[:n]
+        return 1
+
+    def _read_down(self, c: _Conn) -> int:
+        try:
+            data = c.down.recv(65536)
+        except BlockingIOError:
+            return 0
+        except OSError:
+            data = b""
+        if not data:
+            c.down_eof = True   # curl closed its side: not passed on to the server
+            return 1
+        c.sent += data
+        if not c.eof and c.sock is not None and c.forward:
+            c.out += data
+        return 1
+
+    def _write_down(self, c: _Conn) -> int:
+        if c.down_out:
+            try:
+                n = c.down.send(c.down_out)
+            except BlockingIOError:
+                return 0
+            except OSError:
+                c.down_out.clear()
+                c.down_eof = True
+                return 1
+            del c.down_out[:n]
+            return 1
+        if c.eof and not c.down_shut:
+            c.down_shut = True
+            try:
+                c.down.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            return 1
+        return 0
+
+    def _accept_relay(self) -> int:
+        try:
+            d, _ = self.relay.accept()
+        except BlockingIOError:
+            return 0
+        c = self.relay_wait
+        if c is None:
+            d.close()
+            return 1
+        self.relay_wait = None
+        d.setblocking(False)
+        _nodelay(d)
+        up = socket.create_connection((self.host, self.port), timeout=5)
+        up.setblocking(False)
+        _nodelay(up)
+        c.sock, c.down = up, d
+        return 1
+
+    def _curl_perform(self) -> int:
+        while True:
+            ret, running = self.multi.perform()
+            if ret != pycurl.E_CALL_MULTI_PERFORM:
+                break
+        events = 0
+        while True:
+            queued, ok, err = self.multi.info_read()
+            for e in ok:
+                self._curl_done(e, 0, "")
+                events += 1
+            for e, code, msg in err:
+                self._curl_done(e, code, msg)
+                events += 1
+            if not queued:
+                break
+        return events
+
+    def _curl_done(self, e, code: int, msg: str) -> None:
+        st = e.hs_state
+        if st["done"]:
+            return
+        st["done"] = True
+        st["code"] = code
+        st["error"] = msg
+        try:
+            st["status"] = e.getinfo(pycurl.RESPONSE_CODE)
+        except pycurl.error:
+            st["status"] = None
+        self.multi.remove_handle(e)
+        self.curl_running -= 1
+
+    def _drain(self) -> None:
+        while self._pump(0.0):
+            pass
+
+    # ------------------------------------------------------------ control
+    def command(self, line: str, deadline: float) -> str:
+        """Send one command and return its reply line (raise AdapterFailure)."""
+        if self.control is None or self.control.eof:
+            raise AdapterDied("the adapter is not running")
+        if self.transcript is not None:
+            self.transcript.append("> " + (line if len(line) <= 400 else line[:400] + "..."))
+        self.control.write(line.encode("latin-1") + b"\n", deadline)
+        while True:
+            nl = self.ctl_buf.find(b"\n")
+            if nl >= 0:
+                reply = bytes(self.ctl_buf[:nl]).rstrip(b"\r").decode("latin-1")
+                del self.ctl_buf[:nl + 1]
+                if self.transcript is not None:
+                    self.transcript.append("< " + (reply if len(reply) <= 400
+                                                   else reply[:400] + "..."))
+                if reply.startswith("ERROR"):
+                    raise AdapterError(f"{line.split()[0]}: {reply}")
+                return reply
+            if self.control.eof:
+                raise AdapterDied(f"the adapter {self.control.exit_status()} "
+                                  f"(while waiting for the reply to {line.split()[0]})")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AdapterTimeout(f"no reply to {_short(line)} in time")
+            self._pump(remaining, control=True)
+
+    # ------------------------------------------------------------ a case
+    def run_case(self, case: Case, timeout: float = 5.0, hint: Outcome | None = None) -> Outcome:
+        """Run `case`; never raises for adapter trouble (see Outcome.status).
+
+        `hint` is the model's outcome of the same case, if known: it tells how
+        many bytes each call should put on each connection.
+        """
+        out = Outcome()
+        t0 = time.monotonic()
+        try:
+            self.ensure()
+        except AdapterFailure as exc:
+            self.kill()
+            out.status, out.message = "crash", f"the adapter did not start: {exc}"
+            out.log = self.control.log_since(0) if self.control else ""
+            out.duration = time.monotonic() - t0
+            return out
+        missing = [n for n in case.needs if n not in self.caps]
+        if missing:
+            out.status = "skip"
+            out.message = f"the adapter lacks capability {', '.join(missing)}"
+            return out
+        log_at = self.control.log_size()
+        self.transcript = out.transcript
+        deadline = t0 + timeout
+        try:
+            self._run(case, deadline, hint, out)
+        except AdapterDied as exc:
+            out.status, out.message = "crash", str(exc)
+            self.kill()
+        except AdapterTimeout as exc:
+            out.status = "timeout"
+            out.message = f"{exc} (case timeout {timeout:g} s); adapter killed"
+            self.kill()
+        except ReceiveFailed as exc:
+            out.status, out.message = "receive-failed", str(exc)
+        except AdapterError as exc:
+            out.status, out.message = "adapter-error", str(exc)
+        finally:
+            self._finish(out)
+            self.transcript = None
+        out.duration = time.monotonic() - t0
+        if out.status != "ok":
+            out.log = self.control.log_since(log_at) if self.control else ""
+        return out
+
+    def _run(self, case: Case, deadline: float, hint: Outcome | None, out: Outcome) -> None:
+        self.conns = {}
+        reply = self.command("RESET", deadline)
+        if reply != "OK":
+            raise AdapterError(f"bad RESET reply {reply!r}")
+        referenced = {c.id for c in case.calls}
+        issued: set[str] = set()
+        then_sent: set[str] = set()
+        for r in case.requests:
+            if r.name not in referenced:
+                self._issue(r, deadline)
+                issued.add(r.name)
+        for call in case.calls:
+            req = case.request(call.id)
+            if req is not None and req.name not in issued:
+                self._issue(req, deadline)
+                issued.add(req.name)
+            res = self._call(call, deadline)
+            out.calls.append(res)
+            self._after_call(call, hint, deadline)
+            if (req is not None and req.then is not None and req.name not in then_sent
+                    and call.fn == "response" and res.rc in OK_RC):
+                c = self.conns.get(req.conn)
+                if c is not None and c.sock is not None:
+                    c.out += req.then
+                    c.sent += req.then
+                    then_sent.add(req.name)
+                    self._drain()
+        for r in case.requests:           # requests no call made us send yet
+            if r.name not in issued:
+                self._issue(r, deadline)
+                issued.add(r.name)
+        for name in case.conns:
+            c = self.conns.get(name)
+            if c is None:
+                continue
+            c.fate = self._fate(case, name, c, out, deadline)
+
+    def _call(self, call: Call, deadline: float) -> CallResult:
+        res = CallResult(index=call.index, fn=call.fn)
+        if call.fn == "recv_body":
+            ms = self._ms(deadline)
+            reply = self.command(f"RECV_BODY {call.id} {call.args['max']} {ms}", deadline)
+            res.reply = reply
+            parts = reply.split()
+            if parts and parts[0] == "BODY" and len(parts) == 2:
+                try:
+                    res.data = b"" if parts[1] == "-" else bytes.fromhex(parts[1])
+                except ValueError:
+                    raise AdapterError(f"bad BODY reply {_short(reply)}") from None
+            elif reply != "TIMEOUT":
+                raise AdapterError(f"bad RECV_BODY reply {_short(reply)}")
+            return res
+        reply = self.command(call.command(), deadline)
+        res.reply = reply
+        parts = reply.split()
+        try:
+            if len(parts) != 4 or parts[0] != "RESULT":
+                raise ValueError
+            res.rc = int(parts[1])
+            res.bytes_sent = _count(parts[2], "bytes_sent=")
+            res.completion = _count(parts[3], "completion=")
+        except ValueError:
+            raise AdapterError(f"bad CALL reply {_short(reply)}") from None
+        return res
+
+    def _after_call(self, call: Call, hint: Outcome | None, deadline: float) -> None:
+        self._drain()
+        if hint is not None and self.settle > 0:
+            until = min(deadline, time.monotonic() + self.settle)
+            while time.monotonic() < until:
+                short = False
+                for name, c in self.conns.items():
+                    model = hint.conns.get(name)
+                    want = model.end_after(call.index) if model else None
+                    if want is not None and not c.eof and len(c.buf) < want and not c.capped():
+                        short = True
+                if not short:
+                    break
+                self._pump(until - time.monotonic())
+        for c in self.conns.values():
+            c.marks.append((call.index, len(c.buf)))
+
+    def _ms(self, deadline: float, cap: float = 3.0) -> int:
+        return max(1, int(min(cap, deadline - time.monotonic() - 0.1) * 1000))
+
+    def _issue(self, r: Request, deadline: float) -> None:
+        raw = r.raw_for(self.hostport)
+        c = self.conns.get(r.conn)
+        if c is None:
+            c = self.conns[r.conn] = _Conn(r.conn)
+            if r.via == "curl":
+                self._start_curl(r, c, raw, deadline)
+            else:
+                try:
+                    s = socket.create_connection((self.host, self.port), timeout=5)
+                except OSError as exc:
+                    raise AdapterError(f"cannot connect to {self.hostport}: {exc}") from None
+                s.setblocking(False)
+                _nodelay(s)
+                c.sock = s
+        if r.via == "raw":
+            if c.sock is None or c.eof:
+                raise ReceiveFailed(f"request {r.name} cannot be sent: the server closed "
+                                    f"connection {r.conn} before it")
+            else:
+                c.out += raw
+                c.sent += raw
+        reply = self.command(f"RECEIVE {r.name} {self._ms(deadline)}", deadline)
+        parts = reply.split()
+        if reply == "TIMEOUT":
+            raise ReceiveFailed(f"request {r.name} did not reach the application "
+                                "(RECEIVE answered TIMEOUT)")
+        if len(parts) != 4 or parts[0] != "REQUEST" or parts[1] != r.name:
+            raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
+        if r.close_after_send and c.sock is not None:
+            self._drain()
+            try:
+                c.sock.close()
+            except OSError:
+                pass
+            c.sock = None
+            c.client_closed = True
+
+    # ------------------------------------------------------------ curl
+    def _start_curl(self, r: Request, c: _Conn, raw: bytes, deadline: float) -> None:
+        if pycurl is None:
+            raise AdapterError("pycurl is not installed")
+        from .schema import parse_request
+        req = parse_request(raw)
+        if self.relay is None:
+            self.relay = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.relay.bind(("127.0.0.1", 0))
+            self.relay.listen(16)
+            self.relay.setblocking(False)
+        if self.multi is None:
+            self.multi = pycurl.CurlMulti()
+        e = pycurl.Curl()
+        rhost, rport = self.relay.getsockname()
+        body = bytearray()
+        state = {"request": r.name, "done": False, "code": None, "error": "", "status": None,
+                 "body": body, "headers": []}
+        e.hs_state = state
+        e.setopt(pycurl.URL, f"http://{rhost}:{rport}{req['target']}")
+        e.setopt(pycurl.NOPROXY, "*")
+        e.setopt(pycurl.PROXY, "")
+        e.setopt(pycurl.NOSIGNAL, 1)
+        e.setopt(pycurl.FORBID_REUSE, 1)
+        e.setopt(pycurl.FRESH_CONNECT, 1)
+        e.setopt(pycurl.TIMEOUT_MS, max(100, int((deadline - time.monotonic()) * 1000)))
+        e.setopt(pycurl.CONNECTTIMEOUT_MS, 2000)
+        e.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_0 if req["version"] == "1.0"
+                 else pycurl.CURL_HTTP_VERSION_1_1)
+        e.setopt(pycurl.WRITEFUNCTION, body.extend)
+        e.setopt(pycurl.HEADERFUNCTION, lambda line: state["headers"].append(line) and None)
+        names = {n.lower() for n, _ in req["headers"]}
+        # no header of curl's own beyond what the case wrote
+        headers = [f"{h}:" for h in ("Accept", "Expect", "User-Agent") if h.lower() not in names]
+        if req["method"] == "POST" and "content-type" not in names:
+            headers.append("Content-Type:")
+        for n, v in req["headers"]:
+            if n.lower() == "content-length":
+                continue
+            headers.append(f"{n}: {v}" if v else f"{n};")
+        e.setopt(pycurl.HTTPHEADER, headers)
+        if req["method"] == "HEAD":
+            e.setopt(pycurl.NOBODY, 1)
+        elif req["method"] == "POST":
+            e.setopt(pycurl.POST, 1)
+            e.setopt(pycurl.POSTFIELDSIZE, len(req["body"]))
+            e.setopt(pycurl.COPYPOSTFIELDS, bytes(req["body"]))
+        c.curl = e
+        self.relay_wait = c
+        self.multi.add_handle(e)
+        self.curl_running += 1
+        self._curl_perform()
+
+    def _finish_curl(self, out: Outcome) -> None:
+        curls = [c for c in self.conns.values() if c.curl is not None]
+        if not curls:
+            return
+        for c in curls:
+            c.forward = False
+            c.down_out.clear()
+            if c.down is not None and not c.down_shut:
+                c.down_shut = True
+                try:
+                    c.down.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+        until = time.monotonic() + 1.0
+        while self.curl_running and time.monotonic() < until:
+            self._pump(until - time.monotonic())
+        for c in curls:
+            st = c.curl.hs_state
+            if not st["done"]:
+                try:
+                    self.multi.remove_handle(c.curl)
+                except pycurl.error:
+                    pass
+                self.curl_running -= 1
+                st.update(done=True, code=None, error="did not finish")
+            out.curl[st["request"]] = {
+                "code": st["code"], "error": st["error"], "status": st["status"],
+                "body_bytes": len(st["body"]),
+                "status_line": (st["headers"][0].decode("latin-1").rstrip("\r\n")
+                                if st["headers"] else None),
+            }
+            c.curl.close()
+            c.curl = None
+        self.relay_wait = None
+
+    # ------------------------------------------------------------ fate
+    def _fate(self, case: Case, name: str, c: _Conn, out: Outcome, deadline: float) -> str:
+        if c.client_closed:
+            return "client-closed"
+        if c.sock is None:
+            return "never-connected"
+        expected = case.expected_fate(name)
+        self._drain()
+        if expected == "closed":
+            until = min(deadline, time.monotonic() + self.close_wait)
+            while not c.eof and not c.capped() and time.monotonic() < until:
+                self._pump(until - time.monotonic())
+            return "closed" if c.eof else "not-closed"
+        if expected == "open":
+            if c.eof:
+                return "closed"
+            last = [r for r in case.requests if r.conn == name][-1]
+            if not _final_sent(case, out, last.name):
+                return "open"
+            return self._probe(c, deadline)
+        return "closed" if c.eof else "unchecked"
+
+    def _probe(self, c: _Conn, deadline: float) -> str:
+        c.wire_end = len(c.buf)
+        c.forward = False
+        probe = f"GET /hs-probe HTTP/1.1\r\nHost: {self.hostport}\r\n\r\n".encode()
+        c.out += probe
+        reply = self.command(f"RECEIVE {PROBE_REF} {self._ms(deadline, self.close_wait)}", deadline)
+        if reply.startswith("REQUEST"):
+            self.command(f"CALL response id={PROBE_REF}", deadline)
+            return "open"
+        if reply != "TIMEOUT":
+            raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
+        self._drain()
+        c.wire_end = len(c.buf)
+        return "closed" if c.eof else "stalled"
+
+    def _finish(self, out: Outcome) -> None:
+        try:
+            if self.alive:
+                self._drain()
+            self._finish_curl(out)
+        except Exception as exc:  # never lose the outcome to cleanup trouble
+            out.message = (out.message + f"; cleanup: {exc}").lstrip("; ")
+        for name, c in self.conns.items():
+            end = c.wire_end if c.wire_end is not None else len(c.buf)
+            out.conns[name] = ConnResult(
+                name=name, wire=bytes(c.buf[:end]), marks=list(c.marks),
+                fate=c.fate, overflow=c.overflow, sent=bytes(c.sent),
+                note="reset by peer" if c.reset else "")
+            for s in (c.sock, c.down):
+                if s is not None:
+                    try:
+                        s.close()
+                    except OSError:
+                        pass
+        self.conns = {}
+
+
+def _final_sent(case: Case, out: Outcome, request: str) -> bool:
+    for call in case.calls:
+        res = out.call(call.index)
+        if (res is not None and call.id == request and call.fn in ("response", "body")
+                and res.rc in OK_RC and not call.more_data):
+            return True
+    return False
+
+
+def _count(field_text: str, prefix: str) -> int | str:
+    if not field_text.startswith(prefix):
+        raise ValueError(field_text)
+    v = field_text[len(prefix):]
+    return "unset" if v == "unset" else int(v)
+
+
+def _short(text: str, n: int = 120) -> str:
+    return repr(text if len(text) <= n else text[:n] + "...")

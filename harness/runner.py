@@ -1,0 +1,114 @@
+"""One process's share of a run: the adapter under test, the oracle, the verdicts.
+
+`Runner.run(case)` runs the case on the reference adapter (the oracle, once per
+case and process: the outcome is cached) and on the implementation's adapter,
+then judges. When both adapters are the same command the implementation's run
+is the model's run, and each case runs once.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .adapter import AdapterFailure, split_command
+from .cases import ROOT, Case
+from .engine import Outcome, Session
+from .judge import Context, Result, apply_expectation, judge
+
+IMPLS_FILE = ROOT / "harness" / "impls.toml"
+DEFAULT_ORACLE = "build/hs-reference-adapter"
+DEFAULT_TOKEN = "Microsoft-HTTPAPI/2.0"
+
+
+@dataclass
+class RunConfig:
+    impl: str = "reference"
+    adapter: str = DEFAULT_ORACLE
+    oracle: str = DEFAULT_ORACLE
+    timeout: float = 5.0
+    server_token: str | None = DEFAULT_TOKEN
+    model_token: str | None = DEFAULT_TOKEN
+    close_wait: float = 1.0
+    settle: float = 0.02
+    report_dir: Path = ROOT / "reports" / "reference"
+    expectations: Path | None = None
+    expectations_data: dict = field(default_factory=dict)
+
+    @property
+    def same(self) -> bool:
+        try:
+            return split_command(self.adapter) == split_command(self.oracle)
+        except ValueError:
+            return False
+
+
+def load_impls(path: Path = IMPLS_FILE) -> dict[str, dict]:
+    """harness/impls.toml: name -> {adapter, expectations, server_token, description}."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    out = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict) or "adapter" not in entry:
+            raise ValueError(f"{path}: [{name}] needs adapter = \"command\"")
+        out[name] = entry
+    return out
+
+
+class Runner:
+    def __init__(self, cfg: RunConfig, rules: dict, worker: str | None = None):
+        self.cfg = cfg
+        self.same = cfg.same
+        worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
+        logs = Path(cfg.report_dir) / "logs"
+        self.impl = Session(cfg.adapter, log_path=logs / f"{worker}-impl.log",
+                            close_wait=cfg.close_wait, settle=cfg.settle, role="impl")
+        self.oracle = None if self.same else Session(
+            cfg.oracle, log_path=logs / f"{worker}-oracle.log", close_wait=cfg.close_wait,
+            settle=0.0, role="oracle")
+        self.models: dict[str, Outcome] = {}
+        self.ctx = Context(rules=rules, impl_token=cfg.server_token,
+                           model_token=cfg.model_token if not self.same else cfg.server_token,
+                           impl_label=cfg.impl)
+
+    @property
+    def hello(self) -> dict:
+        return dict(self.impl.hello)
+
+    @property
+    def oracle_hello(self) -> dict:
+        return dict((self.oracle or self.impl).hello)
+
+    def model_outcome(self, case: Case) -> Outcome:
+        out = self.models.get(case.id)
+        if out is None:
+            out = self.oracle.run_case(case, self.cfg.timeout)
+            self.models[case.id] = out
+        return out
+
+    def run(self, case: Case) -> Result:
+        if self.same:
+            impl = self.impl.run_case(case, self.cfg.timeout)
+            res = judge(case, impl, impl, self.ctx, same=True)
+        else:
+            try:
+                self.impl.ensure()
+                missing = [n for n in case.needs if n not in self.impl.caps]
+            except AdapterFailure:
+                missing = []
+            if missing:
+                impl = self.impl.run_case(case, self.cfg.timeout)   # reports the SKIP
+                res = judge(case, None, impl, self.ctx)
+            else:
+                model = self.model_outcome(case)
+                impl = self.impl.run_case(case, self.cfg.timeout,
+                                          hint=model if model.status == "ok" else None)
+                res = judge(case, model, impl, self.ctx)
+        return apply_expectation(res, self.cfg.expectations_data.get(case.id))
+
+    def close(self) -> None:
+        for s in (self.impl, self.oracle):
+            if s is not None:
+                s.stop()

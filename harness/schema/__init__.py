@@ -1,0 +1,704 @@
+"""The case schema: a hand-written validator for cases/<area>/<id>.toml.
+
+`check_case(data, file, rules)` takes the dict tomllib produced, checks every
+field and returns the case as plain, normalised data (byte strings as bytes,
+flags as numbers, defaults filled in). All problems are collected and raised
+together as one CaseSchemaError whose lines each name the file and the field,
+for example::
+
+    cases/wire/x.toml: call[2].chunks[1].memory: expected a byte string, got 12
+
+Field paths count array entries from 1 (call[1] is the first [[call]]).
+The format itself is documented in harness/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+LEVELS = ("MUST", "SHOULD", "IMPL", "UNDEF", "INFO")
+VIAS = ("curl", "raw")
+FATES = ("open", "closed", "any")
+ORDERS = ("any", "strict")
+CAPS = ("memory", "body", "file", "fragment", "overlapped", "opaque", "recv-body")
+
+# HTTP_HEADER_ID 0..29 for a response (spec 01-interface.md, section 1.4).
+KNOWN_HEADERS = (
+    "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma", "Trailer",
+    "Transfer-Encoding", "Upgrade", "Via", "Warning", "Allow", "Content-Length",
+    "Content-Type", "Content-Encoding", "Content-Language", "Content-Location",
+    "Content-MD5", "Content-Range", "Expires", "Last-Modified", "Accept-Ranges",
+    "Age", "ETag", "Location", "Proxy-Authenticate", "Retry-After", "Server",
+    "Set-Cookie", "Vary", "WWW-Authenticate",
+)
+KNOWN_INDEX = {name.lower(): i for i, name in enumerate(KNOWN_HEADERS)}
+
+# HTTP_SEND_RESPONSE_FLAG_* (spec 01-interface.md, section 1.3).
+FLAGS = {
+    "DISCONNECT": 0x1,
+    "MORE_DATA": 0x2,
+    "BUFFER_DATA": 0x4,
+    "ENABLE_NAGLING": 0x8,
+    "PROCESS_RANGES": 0x20,
+    "OPAQUE": 0x40,
+    "GOAWAY": 0x100,
+    "AUTOMATIC_CHUNKING": 0x200,
+}
+FLAG_MORE_DATA = FLAGS["MORE_DATA"]
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REF_RE = re.compile(r"^[A-Za-z0-9_]+$")
+HEXID_RE = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
+RESERVED_REF_PREFIX = "hsprobe"
+
+TOP_KEYS = {"id", "title", "rules", "level", "description", "needs", "request", "call", "expect"}
+REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then"}
+CALL_COMMON = {"fn", "id", "flags", "queue", "reserved1", "reserved2", "bytes_sent",
+               "overlapped", "log", "chunks", "chunks_null", "expect"}
+CALL_RESPONSE_ONLY = {"status", "reason", "reason_null", "version", "resp_flags", "known",
+                      "known_null", "unknown", "unknown_null", "trailers", "cache", "response"}
+RECV_KEYS = {"fn", "id", "max", "expect"}
+CALL_EXPECT_KEYS = {"rc", "bytes_sent", "completion"}
+RECV_EXPECT_KEYS = {"data"}
+EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives"}
+CHUNK_KINDS = ("memory", "memory_null", "file", "fragment", "fragment_ex", "type")
+CHUNK_KEYS = {
+    "memory": {"memory", "times"},
+    "memory_null": {"memory_null", "times"},
+    "file": {"file", "start", "length", "times"},
+    "fragment": {"fragment", "content", "missing", "times"},
+    "fragment_ex": {"fragment_ex", "content", "missing", "start", "length", "times"},
+    "type": {"type", "times"},
+}
+U16 = 0xFFFF
+U32 = 0xFFFFFFFF
+U64 = 0xFFFFFFFFFFFFFFFF
+
+
+class CaseSchemaError(ValueError):
+    """One or more problems in one case file; `errors` holds one line each."""
+
+    def __init__(self, file: str, errors: list[str]):
+        self.file = file
+        self.errors = errors
+        super().__init__("\n".join(f"{file}: {e}" for e in errors))
+
+
+class _Checker:
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[str] = []
+
+    def err(self, field: str, message: str) -> None:
+        self.errors.append(f"{field}: {message}")
+
+    # -- scalar helpers: each returns the value or None after recording an error
+    def string(self, v: Any, field: str, *, empty: bool = False) -> str | None:
+        if not isinstance(v, str):
+            self.err(field, f"expected a string, got {_show(v)}")
+            return None
+        if not empty and not v.strip():
+            self.err(field, "must not be empty")
+            return None
+        return v
+
+    def integer(self, v: Any, field: str, lo: int = 0, hi: int = U64) -> int | None:
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.err(field, f"expected an integer, got {_show(v)}")
+            return None
+        if not lo <= v <= hi:
+            self.err(field, f"{v} is out of range {lo}..{hi}")
+            return None
+        return v
+
+    def boolean(self, v: Any, field: str) -> bool | None:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int) and v in (0, 1):
+            return bool(v)
+        self.err(field, f"expected true/false, got {_show(v)}")
+        return None
+
+    def choice(self, v: Any, field: str, choices: tuple[str, ...]) -> str | None:
+        if v not in choices:
+            self.err(field, f"expected one of {', '.join(map(repr, choices))}, got {_show(v)}")
+            return None
+        return v
+
+    def byte_string(self, v: Any, field: str) -> bytes | None:
+        """A byte string: a TOML string whose characters are all <= U+00FF (each
+        character is one byte), or {hex = "..."}, or {repeat = "...", count = N}."""
+        if isinstance(v, str):
+            try:
+                return v.encode("latin-1")
+            except UnicodeEncodeError as exc:
+                bad = v[exc.start]
+                self.err(field, f"character {bad!r} (U+{ord(bad):04X}) at index {exc.start} is "
+                                "not a byte; write bytes 0x80..0xFF as \\u0080..\\u00ff")
+                return None
+        if isinstance(v, dict):
+            if set(v) == {"hex"} and isinstance(v["hex"], str):
+                text = re.sub(r"\s+", "", v["hex"])
+                try:
+                    return bytes.fromhex(text)
+                except ValueError:
+                    self.err(field + ".hex", f"not hex: {v['hex']!r}")
+                    return None
+            if set(v) == {"repeat", "count"}:
+                unit = self.byte_string(v["repeat"], field + ".repeat")
+                count = self.integer(v["count"], field + ".count", 0, 10_000_000)
+                if unit is None or count is None:
+                    return None
+                return unit * count
+        self.err(field, f"expected a byte string (a string, {{hex = ...}} or "
+                        f"{{repeat = ..., count = N}}), got {_show(v)}")
+        return None
+
+    def keys(self, table: dict, allowed: set[str], field: str) -> None:
+        for k in table:
+            if k not in allowed:
+                where = f"{field}.{k}" if field else k
+                self.err(where, f"unknown field (allowed here: {', '.join(sorted(allowed))})")
+
+
+def _show(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def rule_level(classes: set[str]) -> str:
+    """The level a set of rule classes implies (see harness/README.md)."""
+    if "UNDEF" in classes:
+        return "UNDEF"
+    if "IMPL" in classes:
+        return "IMPL"
+    return "MUST"
+
+
+def level_fits(level: str, classes: set[str]) -> bool:
+    derived = rule_level(classes)
+    if level == "INFO" or level == derived:
+        return True
+    return level == "SHOULD" and derived in ("MUST", "IMPL")
+
+
+# ---------------------------------------------------------------- requests
+
+_REQ_LINE_RE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.([01])$")
+_HDR_RE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$")
+
+
+def parse_request(raw: bytes) -> dict | None:
+    """Split a raw HTTP/1.x request into method, target, version, headers and body,
+    or None when it is not a plain, well-formed request."""
+    end = raw.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head, body = raw[:end], raw[end + 4:]
+    lines = head.split(b"\r\n")
+    m = _REQ_LINE_RE.match(lines[0])
+    if not m:
+        return None
+    headers = []
+    for line in lines[1:]:
+        if b"\n" in line or b"\r" in line:
+            return None
+        hm = _HDR_RE.match(line)
+        if not hm:
+            return None
+        headers.append((hm.group(1).decode("latin-1"), hm.group(2).decode("latin-1")))
+    return {"method": m.group(1).decode(), "target": m.group(2).decode("latin-1"),
+            "version": "1." + m.group(3).decode(), "headers": headers, "body": body}
+
+
+def curl_expressible(raw: bytes) -> str | None:
+    """None when libcurl can send this request as written, else the reason why not."""
+    req = parse_request(raw.replace(b"{host}", b"127.0.0.1:1"))
+    if req is None:
+        return "not a plain HTTP/1.0 or HTTP/1.1 request with well-formed headers"
+    if req["method"] not in ("GET", "HEAD", "POST"):
+        return f"method {req['method']} (curl is used for GET, HEAD and POST)"
+    names = [n.lower() for n, _ in req["headers"]]
+    if "transfer-encoding" in names:
+        return "a request Transfer-Encoding"
+    if names.count("host") != 1 or names.count("content-length") > 1:
+        return "not exactly one Host header, or several Content-Length headers"
+    length = None
+    for n, v in req["headers"]:
+        if n.lower() == "content-length":
+            if not v.isdigit():
+                return "a non-numeric Content-Length"
+            length = int(v)
+    if length is None:
+        length = 0
+    if len(req["body"]) != length:
+        return "the body does not match its Content-Length (or bytes follow the request)"
+    if req["body"] and req["method"] != "POST":
+        return "a body on a request other than POST"
+    if req["method"] == "POST" and length == 0 and "content-length" not in names:
+        return "a POST without Content-Length"
+    for n, v in req["headers"]:
+        if n.lower() == "expect":
+            return "an Expect header"
+    return None
+
+
+def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
+    f = f"request[{i}]"
+    if not isinstance(r, dict):
+        c.err(f, "expected a table ([[request]])")
+        return None
+    c.keys(r, REQUEST_KEYS, f)
+    name = c.string(r.get("name"), f + ".name") if "name" in r else None
+    if "name" not in r:
+        c.err(f + ".name", "missing")
+    elif name is not None:
+        if not REF_RE.match(name):
+            c.err(f + ".name", f"{name!r} must match [A-Za-z0-9_]+")
+        elif name == "null" or name.startswith(RESERVED_REF_PREFIX):
+            c.err(f + ".name", f"{name!r} is reserved")
+        elif name in names:
+            c.err(f + ".name", f"duplicate request name {name!r}")
+        names.add(name)
+    raw = None
+    if "raw" not in r:
+        c.err(f + ".raw", "missing")
+    else:
+        raw = c.byte_string(r["raw"], f + ".raw")
+        if raw is not None and not raw:
+            c.err(f + ".raw", "must not be empty")
+    close = c.boolean(r.get("close_after_send", False), f + ".close_after_send")
+    then = c.byte_string(r["then"], f + ".then") if "then" in r else None
+    conn = r.get("conn", name)
+    if "conn" in r:
+        conn = c.string(r["conn"], f + ".conn")
+        if conn is not None and not REF_RE.match(conn):
+            c.err(f + ".conn", f"{conn!r} must match [A-Za-z0-9_]+")
+    why_not = curl_expressible(raw) if raw is not None else "no request"
+    if "via" in r:
+        via = c.choice(r["via"], f + ".via", VIAS)
+        if via == "curl" and why_not:
+            c.err(f + ".via", f"curl cannot send this request: {why_not}")
+        if via == "curl" and (close or then is not None):
+            c.err(f + ".via", "curl cannot be used with close_after_send or then")
+    else:
+        via = "raw" if (why_not or close or then is not None) else "curl"
+    return {"name": name, "raw": raw, "via": via, "conn": conn,
+            "close_after_send": bool(close), "then": then, "_via_given": "via" in r}
+
+
+# ---------------------------------------------------------------- calls
+
+def _check_flags(c: _Checker, v: Any, field: str) -> int | None:
+    if isinstance(v, list):
+        total = 0
+        for j, name in enumerate(v, 1):
+            if isinstance(name, str) and name.upper().removeprefix("HTTP_SEND_RESPONSE_FLAG_") in FLAGS:
+                total |= FLAGS[name.upper().removeprefix("HTTP_SEND_RESPONSE_FLAG_")]
+            elif isinstance(name, int) and not isinstance(name, bool) and 0 <= name <= U32:
+                total |= name
+            else:
+                c.err(f"{field}[{j}]", f"unknown flag {_show(name)} "
+                                       f"(known: {', '.join(FLAGS)}, or a number)")
+                return None
+        return total
+    return c.integer(v, field, 0, U32)
+
+
+def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
+    if not isinstance(v, list):
+        c.err(field, f"expected a list of chunk tables, got {_show(v)}")
+        return None
+    out: list[dict] = []
+    for j, ch in enumerate(v, 1):
+        f = f"{field}[{j}]"
+        if not isinstance(ch, dict):
+            c.err(f, f"expected a chunk table, got {_show(ch)}")
+            continue
+        kinds = [k for k in CHUNK_KINDS if k in ch]
+        if len(kinds) != 1:
+            c.err(f, f"give exactly one of {', '.join(CHUNK_KINDS)}")
+            continue
+        kind = kinds[0]
+        c.keys(ch, CHUNK_KEYS[kind], f)
+        times = c.integer(ch.get("times", 1), f + ".times", 1, 100_000)
+        item: dict[str, Any] = {"kind": kind}
+        if kind == "memory":
+            item["data"] = c.byte_string(ch["memory"], f + ".memory")
+        elif kind == "memory_null":
+            item["length"] = c.integer(ch["memory_null"], f + ".memory_null", 0, U32)
+        elif kind == "type":
+            item["type"] = c.integer(ch["type"], f + ".type", 0, U32)
+        else:
+            if kind == "file":
+                item["data"] = c.byte_string(ch["file"], f + ".file")
+            else:
+                item["name"] = c.byte_string(ch[kind], f + "." + kind)
+                missing = c.boolean(ch.get("missing", False), f + ".missing")
+                if missing and "content" in ch:
+                    c.err(f + ".missing", "give either content or missing = true")
+                if not missing and "content" not in ch:
+                    c.err(f + ".content", "missing (or say missing = true)")
+                item["data"] = (None if missing else
+                                c.byte_string(ch.get("content", ""), f + ".content"))
+            if kind in ("file", "fragment_ex"):
+                item["start"] = c.integer(ch.get("start", 0), f + ".start", 0, U64)
+                length = ch.get("length", "eof")
+                item["length"] = ("eof" if length == "eof"
+                                  else c.integer(length, f + ".length", 0, U64))
+            elif "start" in ch or "length" in ch:
+                c.err(f, "start/length are for file and fragment_ex chunks")
+        out.extend([item] * (times or 1))
+    return out
+
+
+def _check_call_expect(c: _Checker, v: Any, field: str, fn: str) -> dict:
+    out: dict[str, Any] = {}
+    if not isinstance(v, dict):
+        c.err(field, "missing or not a table: every call needs expect = {rc = [...]}")
+        return {"rc": None, "bytes_sent": "any", "completion": "any", "data": "any"}
+    if fn == "recv_body":
+        c.keys(v, RECV_EXPECT_KEYS, field)
+        data = v.get("data", "any")
+        out["data"] = "any" if data == "any" else c.byte_string(data, field + ".data")
+        return out
+    c.keys(v, CALL_EXPECT_KEYS, field)
+    rc = v.get("rc")
+    if rc is None:
+        c.err(field + ".rc", "missing: list the return codes that conform")
+    elif isinstance(rc, int) and not isinstance(rc, bool):
+        rc = [rc]
+    if rc is not None:
+        if not isinstance(rc, list) or not rc:
+            c.err(field + ".rc", f"expected a non-empty list of codes, got {_show(rc)}")
+            rc = None
+        else:
+            rc = [x if x == "error" else c.integer(x, f"{field}.rc[{j}]", 0, U32)
+                  for j, x in enumerate(rc, 1)]
+    out["rc"] = rc
+    for key in ("bytes_sent", "completion"):
+        val = v.get(key, "default")
+        f = f"{field}.{key}"
+        if val in ("any", "unset", "default"):
+            out[key] = val
+        elif isinstance(val, list):
+            alts = []
+            for j, x in enumerate(val, 1):
+                if x == "unset":
+                    alts.append(x)
+                else:
+                    alts.append(c.integer(x, f"{f}[{j}]", 0, U32))
+            out[key] = alts
+        else:
+            out[key] = c.integer(val, f, 0, U32)
+    return out
+
+
+def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None:
+    f = f"call[{i}]"
+    if not isinstance(v, dict):
+        c.err(f, "expected a table ([[call]])")
+        return None
+    fn = c.choice(v.get("fn"), f + ".fn", ("response", "body", "recv_body"))
+    if fn is None:
+        return None
+    call: dict[str, Any] = {"fn": fn}
+    ident = v.get("id")
+    if ident is None:
+        c.err(f + ".id", "missing (a request name, \"null\" or \"0x...\")")
+    elif not isinstance(ident, str) or not (ident == "null" or HEXID_RE.match(ident)
+                                            or ident in req_names):
+        c.err(f + ".id", f"{_show(ident)} is not a request name of this case, "
+                         "\"null\" or \"0x...\"")
+    call["id"] = ident
+    if fn == "recv_body":
+        c.keys(v, RECV_KEYS, f)
+        if ident not in req_names:
+            c.err(f + ".id", "recv_body needs a request name")
+        call["max"] = c.integer(v.get("max", 65536), f + ".max", 1, 1 << 24)
+        call["expect"] = _check_call_expect(c, v.get("expect"), f + ".expect", fn)
+        return call
+    allowed = CALL_COMMON | (CALL_RESPONSE_ONLY if fn == "response" else set())
+    for k in v:
+        if k in CALL_RESPONSE_ONLY and fn == "body":
+            c.err(f"{f}.{k}", "only for fn = \"response\"")
+    c.keys(v, allowed | (CALL_RESPONSE_ONLY if fn == "body" else set()), f)
+    call["flags"] = _check_flags(c, v.get("flags", 0), f + ".flags")
+    call["queue"] = c.choice(v.get("queue", "valid"), f + ".queue", ("valid", "invalid"))
+    call["reserved1"] = c.boolean(v.get("reserved1", False), f + ".reserved1")
+    call["reserved2"] = c.integer(v.get("reserved2", 0), f + ".reserved2", 0, U32)
+    call["bytes_sent"] = c.boolean(v.get("bytes_sent", True), f + ".bytes_sent")
+    call["overlapped"] = c.boolean(v.get("overlapped", False), f + ".overlapped")
+    log = v.get("log", "none")
+    call["log"] = "none" if log == "none" else c.integer(log, f + ".log", 0, U32)
+    call["chunks"] = _check_chunks(c, v.get("chunks", []), f + ".chunks")
+    call["chunks_null"] = (c.integer(v["chunks_null"], f + ".chunks_null", 0, U16)
+                           if "chunks_null" in v else None)
+    if "chunks_null" in v and v.get("chunks"):
+        c.err(f + ".chunks_null", "give either chunks or chunks_null")
+    if fn == "response":
+        call["status"] = c.integer(v.get("status", 200), f + ".status", 0, U16)
+        call["reason"] = c.byte_string(v.get("reason", ""), f + ".reason")
+        call["reason_null"] = (c.integer(v["reason_null"], f + ".reason_null", 0, U16)
+                               if "reason_null" in v else None)
+        if "reason_null" in v and "reason" in v:
+            c.err(f + ".reason_null", "give either reason or reason_null")
+        version = v.get("version", "1.1")
+        if not (isinstance(version, str) and re.fullmatch(r"\d{1,5}\.\d{1,5}", version)):
+            c.err(f + ".version", f"expected \"major.minor\", got {_show(version)}")
+        call["version"] = version
+        call["resp_flags"] = c.integer(v.get("resp_flags", 0), f + ".resp_flags", 0, U32)
+        call["known"] = _check_known(c, v.get("known", {}), f + ".known", values=True)
+        call["known_null"] = _check_known(c, v.get("known_null", {}), f + ".known_null",
+                                          values=False)
+        call["unknown"] = _check_unknown(c, v.get("unknown", []), f + ".unknown")
+        call["unknown_null"] = (c.integer(v["unknown_null"], f + ".unknown_null", 0, U16)
+                                if "unknown_null" in v else None)
+        if "unknown_null" in v and v.get("unknown"):
+            c.err(f + ".unknown_null", "give either unknown or unknown_null")
+        trailers = v.get("trailers", {"count": 0, "pointer": False})
+        if isinstance(trailers, dict) and set(trailers) <= {"count", "pointer"}:
+            call["trailers"] = (c.integer(trailers.get("count", 0), f + ".trailers.count", 0, U16),
+                                c.boolean(trailers.get("pointer", False), f + ".trailers.pointer"))
+        else:
+            c.err(f + ".trailers", "expected {count = N, pointer = true/false}")
+        cache = v.get("cache", "none")
+        if cache == "none":
+            call["cache"] = "none"
+        elif isinstance(cache, dict) and set(cache) <= {"policy", "seconds"} and "policy" in cache:
+            call["cache"] = (c.integer(cache["policy"], f + ".cache.policy", 0, U32),
+                             c.integer(cache.get("seconds", 0), f + ".cache.seconds", 0, U32))
+        else:
+            c.err(f + ".cache", "expected \"none\" or {policy = N, seconds = S}")
+        call["response"] = c.choice(v.get("response", "given"), f + ".response", ("given", "null"))
+    call["expect"] = _check_call_expect(c, v.get("expect"), f + ".expect", fn)
+    return call
+
+
+def _check_known(c: _Checker, v: Any, field: str, *, values: bool) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    if not isinstance(v, dict):
+        c.err(field, "expected a table of header name = value")
+        return out
+    for name, val in v.items():
+        idx = KNOWN_INDEX.get(name.lower())
+        f = f"{field}.{name}"
+        if idx is None:
+            c.err(f, f"not a known response header (known: {', '.join(KNOWN_HEADERS)})")
+            continue
+        if idx in out:
+            c.err(f, "header given twice")
+        out[idx] = c.byte_string(val, f) if values else c.integer(val, f, 0, U16)
+        if values and out[idx] is not None and len(out[idx]) > U16:
+            c.err(f, "value longer than 65535 bytes")
+    return out
+
+
+def _check_unknown(c: _Checker, v: Any, field: str) -> list[tuple[bytes, bytes]]:
+    out: list[tuple[bytes, bytes]] = []
+    if not isinstance(v, list):
+        c.err(field, "expected a list of [name, value] pairs")
+        return out
+    for j, pair in enumerate(v, 1):
+        f = f"{field}[{j}]"
+        times = 1
+        if isinstance(pair, dict) and set(pair) <= {"name", "value", "times"}:
+            times = c.integer(pair.get("times", 1), f + ".times", 1, 100_000) or 1
+            pair = [pair.get("name"), pair.get("value", "")]
+        if not (isinstance(pair, list) and len(pair) == 2):
+            c.err(f, "expected [name, value] or {name = ..., value = ..., times = N}")
+            continue
+        name = c.byte_string(pair[0], f + ".name")
+        value = c.byte_string(pair[1], f + ".value")
+        if name is not None and value is not None:
+            out.extend([(name, value)] * times)
+    return out
+
+
+# ---------------------------------------------------------------- expect
+
+def _per_conn(c: _Checker, v: Any, field: str, conns: list[str], item) -> dict[str, Any] | None:
+    """A value for the single connection of the case, or a table conn name -> value."""
+    if isinstance(v, dict) and not set(v) <= {"hex", "repeat", "count"}:
+        out = {}
+        for name, val in v.items():
+            if name not in conns:
+                c.err(f"{field}.{name}", f"no connection named {name!r} "
+                                         f"(connections: {', '.join(conns)})")
+                continue
+            out[name] = item(val, f"{field}.{name}")
+        return out
+    if len(conns) != 1:
+        c.err(field, f"the case has {len(conns)} connections ({', '.join(conns)}): "
+                     "give a table connection name -> value")
+        return None
+    return {conns[0]: item(v, field)}
+
+
+def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
+    out: dict[str, Any] = {"wire": None, "connection": {}, "headers_order": "any",
+                           "wire_alternatives": []}
+    if v is None:
+        return out
+    if not isinstance(v, dict):
+        c.err("expect", "expected a table")
+        return out
+    c.keys(v, EXPECT_KEYS, "expect")
+    if "wire" in v:
+        out["wire"] = _per_conn(c, v["wire"], "expect.wire", conns, c.byte_string)
+    if "connection" in v:
+        out["connection"] = _per_conn(c, v["connection"], "expect.connection", conns,
+                                      lambda x, f: c.choice(x, f, FATES)) or {}
+    out["headers_order"] = c.choice(v.get("headers_order", "any"), "expect.headers_order", ORDERS)
+    alts = v.get("wire_alternatives", [])
+    if not isinstance(alts, list):
+        c.err("expect.wire_alternatives", "expected a list")
+    else:
+        out["wire_alternatives"] = [
+            _per_conn(c, a, f"expect.wire_alternatives[{j}]", conns, c.byte_string)
+            for j, a in enumerate(alts, 1)]
+    return out
+
+
+# ---------------------------------------------------------------- the case
+
+def check_case(data: dict, file: str | Path, rules: dict) -> dict:
+    """Validate one case and return it normalised; raise CaseSchemaError otherwise.
+
+    `rules` maps spec rule ids to harness.spec.Rule objects.
+    """
+    file = str(file)
+    c = _Checker(file)
+    if not isinstance(data, dict):
+        raise CaseSchemaError(file, ["expected a TOML table"])
+    c.keys(data, TOP_KEYS, "")
+    stem = Path(file).stem
+    case: dict[str, Any] = {"file": file, "area": Path(file).parent.name}
+    for key in ("id", "title", "level", "description"):
+        if key not in data:
+            c.err(key, "missing")
+    case["id"] = c.string(data.get("id", stem), "id")
+    if case["id"] is not None:
+        if not ID_RE.match(case["id"]):
+            c.err("id", f"{case['id']!r} must be lowercase words joined by '-'")
+        elif case["id"] != stem:
+            c.err("id", f"{case['id']!r} must equal the file name without .toml ({stem!r})")
+    case["title"] = c.string(data.get("title", "?"), "title")
+    case["description"] = c.string(data.get("description", "?"), "description")
+    level = data.get("level", "MUST")
+    case["level"] = c.choice(level, "level", LEVELS)
+    rule_ids = data.get("rules")
+    classes: set[str] = set()
+    if not isinstance(rule_ids, list) or not rule_ids:
+        c.err("rules", "missing or empty: list the spec rule ids the case checks")
+        rule_ids = []
+    for j, rid in enumerate(rule_ids, 1):
+        if not isinstance(rid, str) or rid not in rules:
+            c.err(f"rules[{j}]", f"{_show(rid)} is not a rule id of the spec")
+        else:
+            classes.add(rules[rid].cls)
+    if len(set(map(str, rule_ids))) != len(rule_ids):
+        c.err("rules", "a rule is listed twice")
+    case["rules"] = [r for r in rule_ids if isinstance(r, str)]
+    if case["level"] and classes and not level_fits(case["level"], classes):
+        c.err("level", f"{case['level']} does not fit the rules' classes "
+                       f"({', '.join(sorted(classes))}): expected {rule_level(classes)} "
+                       "(or SHOULD for a SHOULD statement, or INFO)")
+    needs = data.get("needs", [])
+    if not isinstance(needs, list):
+        c.err("needs", "expected a list of capabilities")
+        needs = []
+    for j, cap in enumerate(needs, 1):
+        if cap not in CAPS:
+            c.err(f"needs[{j}]", f"unknown capability {_show(cap)} (known: {', '.join(CAPS)})")
+    reqs_in = data.get("request", [])
+    calls_in = data.get("call", [])
+    if not isinstance(reqs_in, list) or not reqs_in:
+        c.err("request", "missing: give at least one [[request]]")
+        reqs_in = []
+    if not isinstance(calls_in, list) or not calls_in:
+        c.err("call", "missing: give at least one [[call]]")
+        calls_in = []
+    names: set[str] = set()
+    requests = [_check_request(c, r, i, names) for i, r in enumerate(reqs_in, 1)]
+    requests = [r for r in requests if r is not None]
+    calls = [_check_call(c, v, i, names) for i, v in enumerate(calls_in, 1)]
+    calls = [x for x in calls if x is not None]
+    conns: list[str] = []
+    for r in requests:
+        if r["conn"] and r["conn"] not in conns:
+            conns.append(r["conn"])
+    for n, r in enumerate(requests, 1):
+        shared = sum(1 for q in requests if q["conn"] == r["conn"]) > 1
+        if r["via"] == "curl" and shared:
+            if r["_via_given"]:
+                c.err(f"request[{n}].via", "a curl request must have its connection to "
+                                           "itself (use via = \"raw\")")
+            r["via"] = "raw"
+    for r in requests:
+        del r["_via_given"]
+    case["expect"] = _check_expect(c, data.get("expect"), conns)
+    # capabilities the calls imply
+    derived = set(needs)
+    for call in calls:
+        if call["fn"] == "body":
+            derived.add("body")
+        if call["fn"] == "recv_body":
+            derived.add("recv-body")
+        if call.get("overlapped"):
+            derived.add("overlapped")
+        for ch in call.get("chunks") or []:
+            if ch["kind"] == "file":
+                derived.add("file")
+            if ch["kind"] in ("fragment", "fragment_ex"):
+                derived.add("fragment")
+    case["needs"] = sorted(derived)
+    case["requests"] = requests
+    case["calls"] = calls
+    case["conns"] = conns
+    if c.errors:
+        raise CaseSchemaError(file, c.errors)
+    return case
+
+
+# ---------------------------------------------------------------- JSON Schema subset
+
+RESULTS_SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
+               "integer": int, "number": (int, float)}
+
+
+def validate_json(value: Any, schema: dict, path: str = "$") -> list[str]:
+    """Check `value` against the subset of JSON Schema that results.schema.json
+    uses (type, const, enum, required, properties, additionalProperties, items).
+    Returns the problems, each naming the JSON path."""
+    errors: list[str] = []
+    if "const" in schema and value != schema["const"]:
+        errors.append(f"{path}: expected {schema['const']!r}, got {value!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{path}: {value!r} is not one of {schema['enum']}")
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        ok = False
+        for t in types:
+            py = _JSON_TYPES[t]
+            if isinstance(value, py) and not (t in ("integer", "number") and isinstance(value, bool)):
+                ok = True
+        if not ok:
+            return errors + [f"{path}: expected {' or '.join(types)}, got {type(value).__name__}"]
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            if key not in value:
+                errors.append(f"{path}: missing {key!r}")
+        props = schema.get("properties", {})
+        for key, v in value.items():
+            if key in props:
+                errors += validate_json(v, props[key], f"{path}.{key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                errors += validate_json(v, schema["additionalProperties"], f"{path}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value):
+            errors += validate_json(v, schema["items"], f"{path}[{i}]")
+    return errors

@@ -1,0 +1,202 @@
+"""The case loader and validator (harness.cases, harness.schema)."""
+
+import textwrap
+
+import pytest
+
+from harness.cases import CaseLoadError, load_case, load_cases
+from harness.schema import CaseSchemaError, curl_expressible, level_fits
+
+GOOD = '''
+id = "{id}"
+title = "A good case"
+rules = ["WIRE-STATUS-LINE"]
+level = "MUST"
+description = "Why."
+
+[[request]]
+name = "r1"
+raw = "GET / HTTP/1.1\\r\\nHost: {{host}}\\r\\n\\r\\n"
+
+[[call]]
+fn = "response"
+id = "r1"
+reason = "OK"
+expect = {{ rc = [0] }}
+
+[expect]
+connection = "open"
+wire = "HTTP/1.1 200 OK\\r\\n"
+'''
+
+
+def write_case(tmp_path, text, area="wire", cid="a-case"):
+    d = tmp_path / area
+    d.mkdir(parents=True, exist_ok=True)
+    p = d / f"{cid}.toml"
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def errors_of(tmp_path, rules, text, cid="a-case"):
+    p = write_case(tmp_path, text, cid=cid)
+    with pytest.raises(CaseSchemaError) as exc:
+        load_case(p, rules)
+    return str(exc.value)
+
+
+def test_every_case_of_the_suite_loads(suite):
+    assert len(suite) >= 100
+    assert len({c.id for c in suite}) == len(suite)
+
+
+def test_good_case_loads(tmp_path, rules):
+    case = load_case(write_case(tmp_path, GOOD.format(id="a-case")), rules)
+    assert case.id == "a-case" and case.area == "wire"
+    assert case.requests[0].via == "curl"
+    assert case.calls[0].command() == "CALL response id=r1 reason=4f4b"
+    assert case.expect["wire"] == {"r1": b"HTTP/1.1 200 OK\r\n"}
+    assert case.rule_classes == {"WIRE-STATUS-LINE": "OBS"}
+
+
+@pytest.mark.parametrize("edit, field, message", [
+    (("id = \"a-case\"", "id = \"other\""), "id", "must equal the file name"),
+    (("rules = [\"WIRE-STATUS-LINE\"]", "rules = [\"NO-SUCH-RULE\"]"), "rules[1]",
+     "not a rule id of the spec"),
+    (("level = \"MUST\"", "level = \"UNDEF\""), "level", "does not fit the rules' classes"),
+    (("level = \"MUST\"", "level = \"OFTEN\""), "level", "expected one of"),
+    (("title = \"A good case\"\n", ""), "title", "missing"),
+    (("fn = \"response\"", "fn = \"respond\""), "call[1].fn", "expected one of"),
+    (("id = \"r1\"\nreason", "id = \"r9\"\nreason"), "call[1].id", "not a request name"),
+    (("expect = { rc = [0] }", "expect = { bytes_sent = 3 }"), "call[1].expect.rc", "missing"),
+    (("reason = \"OK\"", "reason = \"OK\"\nflags = [\"MORE_DATTA\"]"), "call[1].flags[1]",
+     "unknown flag"),
+    (("reason = \"OK\"", "reason = \"\\u20ac\""), "call[1].reason", "is not a byte"),
+    (("reason = \"OK\"", "reason = \"OK\"\nknown = { X-Foo = \"1\" }"), "call[1].known.X-Foo",
+     "not a known response header"),
+    (("reason = \"OK\"", "reason = \"OK\"\nchunks = [{ memory = 1 }]"),
+     "call[1].chunks[1].memory", "expected a byte string"),
+    (("reason = \"OK\"", "reason = \"OK\"\nchunks = [{ file = \"x\", memory = \"y\" }]"),
+     "call[1].chunks[1]", "exactly one of"),
+    (("reason = \"OK\"", "reason = \"OK\"\nbogus = 1"), "call[1].bogus", "unknown field"),
+    (("connection = \"open\"", "connection = \"maybe\""), "expect.connection",
+     "expected one of"),
+    (("name = \"r1\"", "name = \"r 1\""), "request[1].name", "must match"),
+    (("name = \"r1\"", "name = \"r1\"\nvia = \"curl\"\nclose_after_send = true"),
+     "request[1].via", "curl cannot be used"),
+])
+def test_malformed_case_names_file_and_field(tmp_path, rules, edit, field, message):
+    text = GOOD.format(id="a-case").replace(*edit, 1)
+    assert text != GOOD.format(id="a-case"), "the edit must change the case"
+    err = errors_of(tmp_path, rules, text)
+    assert "wire/a-case.toml" in err
+    assert f": {field}: " in err, err
+    assert message in err, err
+
+
+def test_body_call_rejects_response_fields(tmp_path, rules):
+    text = GOOD.format(id="a-case").replace('fn = "response"', 'fn = "body"')
+    err = errors_of(tmp_path, rules, text)
+    assert "call[1].reason: only for fn = \"response\"" in err
+
+
+def test_all_errors_are_reported_together(tmp_path, rules):
+    text = GOOD.format(id="a-case").replace('level = "MUST"', 'level = "NOPE"').replace(
+        'fn = "response"', 'fn = "nope"')
+    err = errors_of(tmp_path, rules, text)
+    assert ": level: " in err and ": call[1].fn: " in err
+
+
+def test_toml_syntax_error_names_file(tmp_path, rules):
+    err = errors_of(tmp_path, rules, GOOD.format(id="a-case") + "\n[[call\n")
+    assert "wire/a-case.toml" in err and "(TOML)" in err
+
+
+def test_load_cases_lists_every_bad_file(tmp_path, rules):
+    write_case(tmp_path, GOOD.format(id="good-one"), cid="good-one")
+    write_case(tmp_path, GOOD.format(id="bad-one").replace('level = "MUST"', 'level = "X"'),
+               cid="bad-one")
+    write_case(tmp_path, GOOD.format(id="bad-two").replace('fn = "response"', 'fn = "x"'),
+               cid="bad-two")
+    with pytest.raises(CaseLoadError) as exc:
+        load_cases(tmp_path, rules)
+    text = str(exc.value)
+    assert "bad-one.toml: level" in text and "bad-two.toml: call[1].fn" in text
+    assert "good-one" not in text
+
+
+def test_byte_strings_escapes_and_forms(tmp_path, rules):
+    text = GOOD.format(id="a-case").replace(
+        'reason = "OK"',
+        'reason = "caf\\u00e9\\t"\n'
+        'unknown = [["X-A", { hex = "00ff" }], { name = "X-B", value = "v", times = 2 }]\n'
+        'chunks = [{ memory = { repeat = "ab", count = 3 } }, { file = "hello", start = 1 },\n'
+        '          { fragment = "/f", missing = true }, { type = 4, times = 2 }]')
+    case = load_case(write_case(tmp_path, text), rules)
+    a = case.calls[0].args
+    assert a["reason"] == b"caf\xe9\t"
+    assert a["unknown"] == [(b"X-A", b"\x00\xff"), (b"X-B", b"v"), (b"X-B", b"v")]
+    cmd = case.calls[0].command()
+    assert "reason=636166e909" in cmd
+    assert "unknown=582d41:00ff unknown=582d42:76 unknown=582d42:76" in cmd
+    assert "chunk=mem:616261626162 chunk=file:68656c6c6f:1:eof chunk=frag:2f66:- " \
+           "chunk=type:4 chunk=type:4" in cmd
+    assert set(case.needs) == {"file", "fragment"}
+
+
+def test_protocol_example_command(suite):
+    """The 418 case gives the CALL line of the protocol's own example."""
+    case = next(c for c in suite if c.id == "status-418-teapot-retry-after")
+    assert case.calls[0].command() == \
+        "CALL response id=r1 status=418 reason=49276d206120746561706f74 known.25=313230"
+
+
+def test_via_defaults(tmp_path, rules):
+    base = GOOD.format(id="a-case")
+    post = base.replace('raw = "GET / HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n"',
+                        'raw = "POST / HTTP/1.1\\r\\nHost: {host}\\r\\nContent-Length: 2\\r\\n\\r\\nhi"')
+    assert load_case(write_case(tmp_path, post), rules).requests[0].via == "curl"
+    put = post.replace("POST /", "PUT /")
+    assert load_case(write_case(tmp_path, put), rules).requests[0].via == "raw"
+    err = errors_of(tmp_path, rules, put.replace('name = "r1"', 'name = "r1"\nvia = "curl"'))
+    assert "request[1].via: curl cannot send this request" in err
+
+
+@pytest.mark.parametrize("raw, ok", [
+    (b"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n", True),
+    (b"HEAD /x HTTP/1.0\r\nHost: {host}\r\n\r\n", True),
+    (b"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 3\r\n\r\nabc", True),
+    (b"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 3\r\n\r\nab", False),
+    (b"GET / HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n", False),
+    (b"GET / HTTP/2.0\r\nHost: {host}\r\n\r\n", False),
+    (b"GET / HTTP/1.1\r\n Host: {host}\r\n\r\n", False),
+    (b"GET / HTTP/1.1\r\n\r\n", False),
+])
+def test_curl_expressible(raw, ok):
+    assert (curl_expressible(raw) is None) == ok
+
+
+def test_level_fits():
+    assert level_fits("MUST", {"DOC", "OBS"})
+    assert not level_fits("MUST", {"DOC", "IMPL"})
+    assert level_fits("IMPL", {"DOC", "IMPL"})
+    assert level_fits("SHOULD", {"DOC"})
+    assert level_fits("INFO", {"UNDEF"})
+    assert level_fits("UNDEF", {"UNDEF", "DOC"})
+    assert not level_fits("IMPL", {"UNDEF"})
+
+
+def test_every_doc_rule_has_a_case(suite, rules):
+    """The two DOC rules left out cannot be driven through protocol version 1."""
+    untestable = {"CALL-CONCURRENT-SEND", "CALL-SYSTEM-ERROR"}
+    covered = {r for c in suite for r in c.rules}
+    missing = [r.id for r in rules.values()
+               if r.cls == "DOC" and r.id not in covered and r.id not in untestable]
+    assert not missing
+
+
+def test_selection_by_glob_and_rule(suite):
+    sel = [c for c in suite if c.matches(["wire/cl-*"], None)]
+    assert sel and all(c.area == "wire" and c.id.startswith("cl-") for c in sel)
+    sel = [c for c in suite if c.matches(None, ["CONN-OPAQUE"])]
+    assert sel and all("CONN-OPAQUE" in c.rules for c in sel)

@@ -37,6 +37,7 @@ class Request:
     conn: str
     close_after_send: bool = False
     then: bytes | None = None
+    pipelined_with: str | None = None       # sent in the same write as that request
 
     def raw_for(self, hostport: str) -> bytes:
         return self.raw.replace(b"{host}", hostport.encode("ascii"))
@@ -45,7 +46,7 @@ class Request:
 @dataclass
 class Call:
     index: int                  # 1-based position among the case's calls
-    fn: str                     # response / body / recv_body
+    fn: str                     # response / body / recv_body / receive
     id: str                     # request name, "null" or "0x..."
     args: dict[str, Any]
     expect: dict[str, Any]
@@ -79,8 +80,8 @@ class Call:
         return line
 
     def _command(self) -> str:
-        if self.fn == "recv_body":
-            raise ValueError("recv_body is not a CALL")
+        if self.fn in ("recv_body", "receive"):
+            raise ValueError(f"{self.fn} is not a CALL")
         a = self.args
         out = ["CALL", self.fn, f"id={self.id}"]
         if a.get("queue") == "invalid":
@@ -177,6 +178,19 @@ class Case:
             if r.name == name:
                 return r
         return None
+
+    def write_group(self, request_name: str) -> list[Request]:
+        """The requests that go out in one write with this one (pipelined_with
+        chains), in case order; just the request itself when it is not pipelined."""
+        def root(r: Request) -> str:
+            while r.pipelined_with is not None:
+                r = self.request(r.pipelined_with)
+            return r.name
+        me = self.request(request_name)
+        if me is None:
+            return []
+        top = root(me)
+        return [r for r in self.requests if root(r) == top]
 
     def conn_of(self, request_name: str) -> str | None:
         r = self.request(request_name)

@@ -18,6 +18,11 @@ sent are on the loopback socket when its RESULT arrives; with a model outcome
 to compare against, the harness waits at most `settle` seconds for bytes it
 still expects.
 
+Requests go out just before the first step that names them; a request
+pipelined with another goes out in that request's write and is RECEIVEd after
+it. A receive step makes one RECEIVE and records whether the request was
+delivered (a TIMEOUT is an outcome there, not a failure).
+
 Connection fate: "closed" when the server closed after the response (the
 harness waits up to `close_wait` for the end of stream, "not-closed" if it
 does not come); "open" is proven with a probe request on the same connection
@@ -56,12 +61,15 @@ class CallResult:
     bytes_sent: int | str | None = None       # number or "unset"
     completion: int | str | None = None
     data: bytes | None = None                 # recv_body: the bytes read (None: TIMEOUT)
+    delivered: bool | None = None             # receive: REQUEST (True) or TIMEOUT (False)
     reply: str = ""
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"index": self.index, "fn": self.fn}
         if self.fn == "recv_body":
             d["data"] = None if self.data is None else self.data.decode("latin-1")
+        elif self.fn == "receive":
+            d["delivered"] = self.delivered
         else:
             d.update(rc=self.rc, bytes_sent=self.bytes_sent, completion=self.completion)
         return d
@@ -178,6 +186,8 @@ class Session:
         self.multi = None
         self.curl_running = 0
         self.starts = 0
+        self.sent_reqs: set[str] = set()        # requests whose bytes went out (this case)
+        self.delivered: set[str] = set()        # requests a RECEIVE delivered (this case)
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -507,18 +517,20 @@ class Session:
         if reply != "OK":
             raise AdapterError(f"bad RESET reply {reply!r}")
         referenced = {c.id for c in case.calls}
-        issued: set[str] = set()
+        self.sent_reqs = set()
+        self.delivered = set()
         then_sent: set[str] = set()
         for r in case.requests:
             if r.name not in referenced:
-                self._issue(r, deadline)
-                issued.add(r.name)
+                self._issue(case, r, deadline)
         for call in case.calls:
             req = case.request(call.id)
-            if req is not None and req.name not in issued:
-                self._issue(req, deadline)
-                issued.add(req.name)
-            res = self._call(call, deadline)
+            if call.fn == "receive":
+                res = self._receive_step(case, call, req, deadline)
+            else:
+                if req is not None and req.name not in self.delivered:
+                    self._issue(case, req, deadline)
+                res = self._call(call, deadline)
             out.calls.append(res)
             self._after_call(call, hint, deadline)
             if (req is not None and req.then is not None and req.name not in then_sent
@@ -530,9 +542,8 @@ class Session:
                     then_sent.add(req.name)
                     self._drain()
         for r in case.requests:           # requests no call made us send yet
-            if r.name not in issued:
-                self._issue(r, deadline)
-                issued.add(r.name)
+            if r.name not in self.sent_reqs:
+                self._issue(case, r, deadline)
         for name in case.conns:
             c = self.conns.get(name)
             if c is None:
@@ -587,13 +598,28 @@ class Session:
     def _ms(self, deadline: float, cap: float = 3.0) -> int:
         return max(1, int(min(cap, deadline - time.monotonic() - 0.1) * 1000))
 
-    def _issue(self, r: Request, deadline: float) -> None:
-        raw = r.raw_for(self.hostport)
-        c = self.conns.get(r.conn)
+    def _issue(self, case: Case, r: Request, deadline: float) -> None:
+        """Send the request (unless it went out already) and RECEIVE it, which must
+        deliver it (else ReceiveFailed)."""
+        self._send(case, r, deadline)
+        self._deliver_before(case, r, deadline)
+        if not self._receive(r, self._ms(deadline), deadline):
+            raise ReceiveFailed(f"request {r.name} did not reach the application "
+                                "(RECEIVE answered TIMEOUT)")
+
+    def _send(self, case: Case, r: Request, deadline: float) -> None:
+        """Put the request's bytes on its connection, together with every request
+        pipelined with it (one write), opening the connection if needed."""
+        if r.name in self.sent_reqs:
+            return
+        group = case.write_group(r.name) or [r]
+        first = group[0]
+        raw = b"".join(g.raw_for(self.hostport) for g in group)
+        c = self.conns.get(first.conn)
         if c is None:
-            c = self.conns[r.conn] = _Conn(r.conn)
-            if r.via == "curl":
-                self._start_curl(r, c, raw, deadline)
+            c = self.conns[first.conn] = _Conn(first.conn)
+            if first.via == "curl":
+                self._start_curl(first, c, raw, deadline)
             else:
                 try:
                     s = socket.create_connection((self.host, self.port), timeout=5)
@@ -602,21 +628,30 @@ class Session:
                 s.setblocking(False)
                 _nodelay(s)
                 c.sock = s
-        if r.via == "raw":
+        if first.via == "raw":
             if c.sock is None or c.eof:
                 raise ReceiveFailed(f"request {r.name} cannot be sent: the server closed "
                                     f"connection {r.conn} before it")
-            else:
-                c.out += raw
-                c.sent += raw
-        reply = self.command(f"RECEIVE {r.name} {self._ms(deadline)}", deadline)
+            c.out += raw
+            c.sent += raw
+        self.sent_reqs.update(g.name for g in group)
+
+    def _deliver_before(self, case: Case, r: Request, deadline: float) -> None:
+        """A pipelined request is delivered after the one it follows: RECEIVE that first."""
+        if r.pipelined_with is not None and r.pipelined_with not in self.delivered:
+            self._issue(case, case.request(r.pipelined_with), deadline)
+
+    def _receive(self, r: Request, ms: int, deadline: float) -> bool:
+        """RECEIVE r; True when the adapter delivered a request, False on TIMEOUT."""
+        c = self.conns.get(r.conn)
+        reply = self.command(f"RECEIVE {r.name} {ms}", deadline)
         parts = reply.split()
         if reply == "TIMEOUT":
-            raise ReceiveFailed(f"request {r.name} did not reach the application "
-                                "(RECEIVE answered TIMEOUT)")
+            return False
         if len(parts) != 4 or parts[0] != "REQUEST" or parts[1] != r.name:
             raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
-        if r.close_after_send and c.sock is not None:
+        self.delivered.add(r.name)
+        if r.close_after_send and c is not None and c.sock is not None:
             self._drain()
             try:
                 c.sock.close()
@@ -624,6 +659,21 @@ class Session:
                 pass
             c.sock = None
             c.client_closed = True
+        return True
+
+    def _receive_step(self, case: Case, call: Call, r: Request, deadline: float) -> CallResult:
+        """fn = "receive": send the request if need be, then one RECEIVE with the
+        step's timeout; the result says whether the request was delivered."""
+        res = CallResult(index=call.index, fn="receive")
+        if r.name in self.delivered:        # an earlier step got it (a too-early delivery)
+            res.delivered, res.reply = True, "(delivered earlier)"
+            return res
+        self._send(case, r, deadline)
+        self._deliver_before(case, r, deadline)
+        ms = call.args.get("timeout_ms") or self._ms(deadline)
+        res.delivered = self._receive(r, ms, deadline)
+        res.reply = "REQUEST" if res.delivered else "TIMEOUT"
+        return res
 
     # ------------------------------------------------------------ curl
     def _start_curl(self, r: Request, c: _Conn, raw: bytes, deadline: float) -> None:

@@ -125,6 +125,53 @@ def _call_segment(out: Outcome, index: int) -> int:
     return total
 
 
+def _delivery(delivered: bool | None) -> str:
+    return {True: "delivered", False: "not delivered"}.get(delivered, "not received")
+
+
+def has_line(wire: bytes, line: bytes) -> bool:
+    """`line` is a whole CRLF-ended line of `wire`; b"" asks for an empty line
+    after a line end (the end of a head)."""
+    if not line:
+        return b"\r\n\r\n" in wire
+    return (b"\r\n" + line + b"\r\n") in (b"\r\n" + wire)
+
+
+def pattern_conns(case: Case) -> list[str]:
+    """Connections whose wire the case judges by wire_starts_with / wire_lines."""
+    names = list(case.expect.get("wire_starts_with") or {}) + list(case.expect.get("wire_lines")
+                                                                    or {})
+    return list(dict.fromkeys(names))
+
+
+def pattern_problems(case: Case, conn: str, wire: bytes) -> list[tuple[str, str]]:
+    """(mismatch class, text) for each wire_starts_with / wire_lines check `wire` fails."""
+    found: list[tuple[str, str]] = []
+    prefix = (case.expect.get("wire_starts_with") or {}).get(conn)
+    if prefix is not None and not wire.startswith(prefix):
+        found.append(("status-line", f"the wire does not start with {_text(prefix)}"))
+    for line in (case.expect.get("wire_lines") or {}).get(conn) or []:
+        if not has_line(wire, line):
+            found.append(("headers", f"no line {_text(line)}" if line else
+                          "no empty line: the head is not ended"))
+    return found
+
+
+def _patterns_text(case: Case, conn: str) -> str:
+    parts = []
+    prefix = (case.expect.get("wire_starts_with") or {}).get(conn)
+    if prefix is not None:
+        parts.append(f"starts with {_text(prefix)}")
+    lines = (case.expect.get("wire_lines") or {}).get(conn)
+    if lines:
+        parts.append("has the lines " + ", ".join(_text(x) for x in lines))
+    return "; ".join(parts)
+
+
+def _text(b: bytes) -> str:
+    return repr(b.decode("latin-1"))
+
+
 def _matches(value: Any, want: Any) -> bool:
     if want in ("any", "default"):
         return True
@@ -203,6 +250,13 @@ def check_model(case: Case, model: Outcome, ctx: Context) -> list[str]:
             problems.append(f"call {call.index} was not made")
             continue
         exp = call.expect
+        if call.fn == "receive":
+            want = exp.get("delivered")
+            if want is not None and res.delivered != want:
+                problems.append(f"step {call.index} (receive {call.id}): the model left the "
+                                f"request {_delivery(res.delivered)}, the case says "
+                                f"{_delivery(want)}")
+            continue
         if call.fn == "recv_body":
             if exp.get("data", "any") != "any" and res.data != exp["data"]:
                 problems.append(f"call {call.index} (recv_body): read {res.data!r}, "
@@ -229,6 +283,14 @@ def check_model(case: Case, model: Outcome, ctx: Context) -> list[str]:
                             + "\n".join("  " + d.text for d in cmp.diffs) + "\n"
                             + _wire_block("the case", cmp.expected, "the model", cmp.actual,
                                           cmp.offset))
+    for conn in pattern_conns(case):
+        wire = model.conns[conn].wire if conn in model.conns else b""
+        found = pattern_problems(case, conn, wire)
+        if found:
+            problems.append(f"the wire on connection {conn} fails the case's patterns ("
+                            f"{_patterns_text(case, conn)}):\n"
+                            + "\n".join("  " + t for _, t in found) + "\n"
+                            + "  The model's wire:\n" + visible(wire))
     for conn, fate in case.expect.get("connection", {}).items():
         if fate == "any":
             continue
@@ -252,6 +314,14 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
             found.append(("return-code", f"call {call.index} ({call.fn}) was not made"))
             continue
         exp = call.expect
+        if call.fn == "receive":
+            if m is not None and a.delivered != m.delivered:
+                ms = call.args.get("timeout_ms")
+                found.append(("connection", f"step {call.index} (receive {call.id}): the "
+                              f"request was {_delivery(a.delivered)} "
+                              f"{f'within {ms} ms' if ms else 'in time'}, "
+                              f"expected {_delivery(m.delivered)}"))
+            continue
         if call.fn == "recv_body":
             if exp.get("data", "any") != "any" and m is not None and a.data != m.data:
                 found.append(("body", f"call {call.index} (recv_body): read {a.data!r}, "
@@ -282,11 +352,14 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
     norm_m = Norm(token=ctx.model_token)
     norm_i = Norm(token=ctx.impl_token)
     order = case.expect["headers_order"]
+    patterned = pattern_conns(case)
     conns = list(dict.fromkeys(list(model.conns) + list(impl.conns)))
     wire_found: list[tuple[str, str]] = []
     wire_blocks: list[str] = []
     impl_msgs: dict[str, list[Message]] = {}
     for conn in conns:
+        if conn in patterned:
+            continue            # judged by the case's patterns below, not byte for byte
         notes: list[str] = []
         em = normalise(_msgs(case, model, conn), norm_m)
         am = normalise(_msgs(case, impl, conn), norm_i, fired, notes, keep=em)
@@ -307,6 +380,15 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
                 break
     found += wire_found
     blocks += wire_blocks
+    for conn in patterned:
+        wire = impl.conns[conn].wire if conn in impl.conns else b""
+        pf = pattern_problems(case, conn, wire)
+        if pf:
+            where = f" on {conn}" if len(conns) > 1 else ""
+            found += [(cls, text + where) for cls, text in pf]
+            blocks.append(f"  connection {conn}:\n  Expected (the case): "
+                          f"{_patterns_text(case, conn)}\n  Actual ({ctx.impl_label}):\n"
+                          + visible(wire))
     for conn in conns:
         want = case.expected_fate(conn)
         if want == "any":

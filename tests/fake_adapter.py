@@ -17,17 +17,22 @@ keep-open (never closes connections). The other switches make deliberate
 deviations for the comparison tests: --order reverse writes the header lines
 in reverse order, --no-server writes no Server line, --token changes the
 Server product token, --no-close keeps HTTP/1.0 connections open,
---close-always closes every connection after its response. --variants takes
+--close-always closes every connection after its response, --eager delivers
+pipelined requests without waiting for the response to the one before,
+--unended-400 leaves the empty line out of its own 400. --variants takes
 the other allowed variant of several IMPL rules: unknown flag bits, cache
 policy 3 and log type 1 are ignored, no generated Connection: close for a
 request's close or DISCONNECT, an automatic Content-Length on 1xx and 304,
-and "name:" without a space for an empty unknown header value.
+"name:" without a space for an empty unknown header value, and an interim
+"100 Continue" when the application reads a body announced with
+Expect: 100-continue.
 """
 
 import argparse
 import email.utils
 import os
 import random
+import re
 import select
 import socket
 import sys
@@ -43,6 +48,9 @@ DISCONNECT, MORE_DATA, OPAQUE = 0x1, 0x2, 0x40
 KNOWN_FLAGS = 0x16F
 EOF_LEN = 0xFFFFFFFFFFFFFFFF
 OK, PATH_NOT_FOUND, INVALID_HANDLE, INVALID_PARAMETER, CONNECTION_INVALID = 0, 3, 6, 87, 1229
+REQUEST_LINE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP/1\.[01]$")
+BAD_BODY = (b"<!DOCTYPE HTML><html><head><title>Bad Request</title></head>"
+            b"<body><h2>Bad Request - Invalid Verb</h2></body></html>")
 
 
 class Fail(Exception):
@@ -80,8 +88,8 @@ class Conn:
         del self.buf[:n]
         self.discard -= n
 
-    def take_request(self):
-        if self.busy is not None or self.opaque:
+    def take_request(self, args):
+        if (self.busy is not None and not args.eager) or self.opaque or self.closed:
             return None
         self.skip_body()
         if self.discard:
@@ -92,6 +100,9 @@ class Conn:
         head = bytes(self.buf[:end]).decode("latin-1")
         del self.buf[:end + 4]
         lines = head.split("\r\n")
+        if not REQUEST_LINE.match(lines[0]):
+            self.bad_request(args)
+            return None
         method, _, version = lines[0].split(" ", 2)
         headers = {}
         for line in lines[1:]:
@@ -99,8 +110,18 @@ class Conn:
             headers.setdefault(name.strip().lower(), []).append(value.strip())
         tokens = {t.strip().lower() for v in headers.get("connection", []) for t in v.split(",")}
         length = int((headers.get("content-length") or ["0"])[0] or 0)
+        expect = {v.strip().lower() for v in headers.get("expect", [])}
         return {"method": method, "version": version[5:], "close": "close" in tokens,
-                "length": length}
+                "length": length, "continue": "100-continue" in expect}
+
+    def bad_request(self, args):
+        """CONN-BAD-REQUEST, in the form Windows uses: 400 with an HTML body, then close."""
+        head = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\n"
+                b"Server: Microsoft-HTTPAPI/2.0\r\nDate: "
+                + email.utils.formatdate(usegmt=True).encode() + b"\r\nConnection: close\r\n"
+                + b"Content-Length: " + str(len(BAD_BODY)).encode() + b"\r\n")
+        self.send(head + (b"" if args.unended_400 else b"\r\n" + BAD_BODY))
+        self.close()
 
     def send(self, data):
         if self.closed or self.peer_gone:
@@ -164,7 +185,7 @@ class Adapter:
         deadline = time.monotonic() + timeout
         while True:
             for c in self.conns:
-                req = c.take_request()
+                req = c.take_request(self.args)
                 if req is not None:
                     xid = random.getrandbits(63) | 1
                     x = Exchange(xid, c, req)
@@ -192,6 +213,9 @@ class Adapter:
         if x is None:
             raise Fail("unknown ref")
         c = x.conn
+        if self.args.variants and x.req.get("continue") and x.state == "received":
+            x.req["continue"] = False           # CONN-EXPECT-CONTINUE: once, before reading
+            c.send(b"HTTP/1.1 100 Continue\r\n\r\n")
         deadline = time.monotonic() + timeout
         while True:
             if x.state == "opaque" or c.opaque:
@@ -496,6 +520,8 @@ def main():
     p.add_argument("--no-close", action="store_true")
     p.add_argument("--close-always", action="store_true")
     p.add_argument("--variants", action="store_true")
+    p.add_argument("--eager", action="store_true")
+    p.add_argument("--unended-400", action="store_true")
     args = p.parse_args()
     ADAPTER = ad = Adapter(args)
     handlers = {"HELLO": ad.hello, "LISTEN": ad.listen, "RESET": ad.reset,

@@ -200,3 +200,172 @@ def test_selection_by_glob_and_rule(suite):
     assert sel and all(c.area == "wire" and c.id.startswith("cl-") for c in sel)
     sel = [c for c in suite if c.matches(None, ["CONN-OPAQUE"])]
     assert sel and all("CONN-OPAQUE" in c.rules for c in sel)
+
+
+# ------------------------------------------------------------------ pipelining, receive steps,
+# wire patterns
+
+PIPELINED = '''
+id = "{id}"
+title = "Two pipelined requests"
+rules = ["CONN-PIPELINE"]
+level = "MUST"
+description = "Why."
+
+[[request]]
+name = "r1"
+raw = "GET /1 HTTP/1.1\\r\\nHost: {{host}}\\r\\n\\r\\n"
+
+[[request]]
+name = "r2"
+pipelined_with = "r1"
+raw = "GET /2 HTTP/1.1\\r\\nHost: {{host}}\\r\\n\\r\\n"
+
+[[call]]
+fn = "receive"
+id = "r2"
+expect = {{ delivered = false }}
+
+[[call]]
+fn = "response"
+id = "r1"
+expect = {{ rc = [0] }}
+
+[[call]]
+fn = "response"
+id = "r2"
+expect = {{ rc = [0] }}
+
+[expect]
+connection = "open"
+'''
+
+
+def test_pipelined_request_shares_the_connection_and_one_write(tmp_path, rules):
+    case = load_case(write_case(tmp_path, PIPELINED.format(id="a-case")), rules)
+    r1, r2 = case.requests
+    assert r2.pipelined_with == "r1" and r2.conn == "r1" and case.conns == ["r1"]
+    assert r1.via == r2.via == "raw"
+    assert [r.name for r in case.write_group("r2")] == ["r1", "r2"]
+    assert [r.name for r in case.write_group("r1")] == ["r1", "r2"]
+    step = case.calls[0]
+    assert step.fn == "receive" and step.args["timeout_ms"] == 100
+    assert step.expect == {"delivered": False}
+    with pytest.raises(ValueError):
+        step.command()
+
+
+def test_receive_step_expecting_delivery_has_no_short_timeout(tmp_path, rules):
+    text = PIPELINED.format(id="a-case").replace("delivered = false", "delivered = true")
+    case = load_case(write_case(tmp_path, text), rules)
+    assert case.calls[0].args["timeout_ms"] is None
+
+
+@pytest.mark.parametrize("edit, field, message", [
+    (('pipelined_with = "r1"', 'pipelined_with = "r9"'), "request[2].pipelined_with",
+     "not the name of an earlier request"),
+    (('pipelined_with = "r1"', 'pipelined_with = "r2"'), "request[2].pipelined_with",
+     "cannot be pipelined with itself"),
+    (('pipelined_with = "r1"', 'pipelined_with = "r1"\nconn = "other"'), "request[2].conn",
+     "goes on its connection"),
+    (('name = "r1"', 'name = "r1"\nclose_after_send = true'), "request[2].pipelined_with",
+     "has close_after_send"),
+    (('expect = { delivered = false }', 'expect = { rc = [0] }'), "call[1].expect",
+     "needs expect = { delivered"),
+    (('expect = { delivered = false }', 'expect = { delivered = false }\ntimeout_ms = 0'),
+     "call[1].timeout_ms", "out of range"),
+    (('expect = { delivered = false }', 'expect = { delivered = false }\nstatus = 200'),
+     "call[1].status", "unknown field"),
+    (('fn = "receive"\nid = "r2"', 'fn = "receive"\nid = "null"'), "call[1].id",
+     "a receive step needs a request name"),
+])
+def test_malformed_pipelining_names_file_and_field(tmp_path, rules, edit, field, message):
+    text = PIPELINED.format(id="a-case").replace(*edit, 1)
+    assert text != PIPELINED.format(id="a-case"), "the edit must change the case"
+    err = errors_of(tmp_path, rules, text)
+    assert f": {field}: " in err, err
+    assert message in err, err
+
+
+def test_receive_step_after_the_request_was_delivered_is_rejected(tmp_path, rules):
+    text = PIPELINED.format(id="a-case") + '''
+[[call]]
+fn = "receive"
+id = "r2"
+expect = { delivered = true }
+'''
+    err = errors_of(tmp_path, rules, text)
+    assert ": call[4].id: request 'r2' was already delivered by call[3]" in err, err
+
+
+def test_pipelined_request_must_be_named_by_a_step(tmp_path, rules):
+    text = PIPELINED.format(id="a-case").replace(
+        '[[call]]\nfn = "response"\nid = "r2"\nexpect = { rc = [0] }\n', "").replace(
+        'fn = "receive"\nid = "r2"', 'fn = "receive"\nid = "r1"')
+    err = errors_of(tmp_path, rules, text)
+    assert ": request[2].pipelined_with: request 'r2' must be named by a call" in err, err
+
+
+BAD_REQUEST = '''
+id = "{id}"
+title = "A malformed request"
+rules = ["CONN-BAD-REQUEST"]
+level = "MUST"
+description = "Why."
+
+[[request]]
+name = "r1"
+raw = "foo\\r\\n\\r\\n"
+
+[[call]]
+fn = "receive"
+id = "r1"
+expect = {{ delivered = false }}
+
+[expect]
+connection = "closed"
+wire_starts_with = "HTTP/1.1 400 "
+wire_lines = ["Connection: close", ""]
+'''
+
+
+def test_wire_patterns_load(tmp_path, rules):
+    case = load_case(write_case(tmp_path, BAD_REQUEST.format(id="a-case")), rules)
+    assert case.requests[0].via == "raw"
+    assert case.expect["wire_starts_with"] == {"r1": b"HTTP/1.1 400 "}
+    assert case.expect["wire_lines"] == {"r1": [b"Connection: close", b""]}
+    assert case.expect["wire"] is None
+
+
+@pytest.mark.parametrize("edit, field, message", [
+    (('wire_starts_with = "HTTP/1.1 400 "', 'wire_starts_with = "HTTP/1.1 400 "\nwire = "x"'),
+     "expect.wire_starts_with", "also has an exact wire"),
+    (('wire_lines = ["Connection: close", ""]', 'wire_lines = ["Connection: close\\r\\n"]'),
+     "expect.wire_lines[1]", "holds no CR or LF"),
+    (('wire_lines = ["Connection: close", ""]', 'wire_lines = []'),
+     "expect.wire_lines", "non-empty list"),
+    (('wire_starts_with = "HTTP/1.1 400 "', 'wire_starts_with = ""'),
+     "expect.wire_starts_with", "must not be empty"),
+    (('wire_starts_with = "HTTP/1.1 400 "', 'wire_starts_with = { r9 = "x" }'),
+     "expect.wire_starts_with.r9", "no connection named"),
+])
+def test_malformed_wire_patterns_name_file_and_field(tmp_path, rules, edit, field, message):
+    text = BAD_REQUEST.format(id="a-case").replace(*edit, 1)
+    assert text != BAD_REQUEST.format(id="a-case"), "the edit must change the case"
+    err = errors_of(tmp_path, rules, text)
+    assert f": {field}: " in err, err
+    assert message in err, err
+
+
+@pytest.mark.parametrize("wire, line, ok", [
+    (b"HTTP/1.1 400 Bad\r\nConnection: close\r\n\r\n", b"Connection: close", True),
+    (b"HTTP/1.1 400 Bad\r\nX-Connection: close\r\n\r\n", b"Connection: close", False),
+    (b"HTTP/1.1 400 Bad\r\nConnection: close, x\r\n\r\n", b"Connection: close", False),
+    (b"HTTP/1.1 400 Bad\r\nConnection: close", b"Connection: close", False),
+    (b"HTTP/1.1 400 Bad\r\n", b"HTTP/1.1 400 Bad", True),
+    (b"HTTP/1.1 400 Bad\r\nA: b\r\n\r\n", b"", True),
+    (b"HTTP/1.1 400 Bad\r\nA: b\r\n", b"", False),
+])
+def test_wire_line_check(wire, line, ok):
+    from harness.judge import has_line
+    assert has_line(wire, line) == ok

@@ -125,10 +125,56 @@ def test_deviating_implementation_against_the_reference(reference_cmd, fake_cmd,
     assert "closed connection r1" in res.summary
 
 
+NEW_CONN_CASES = ["pipelined-two-gets-answered-in-order", "pipelined-second-waits-for-first-response",
+                  "pipelined-after-http10-never-delivered", "bad-request-foo-answered-400-and-closed"]
+
+
+def test_clean_adapter_passes_pipelining_and_bad_request(adapter, rules, by_id, tmp_path):
+    """Receive steps, pipelined writes and wire patterns, each adapter as its own oracle."""
+    r = runner(adapter, rules, tmp_path)
+    try:
+        for cid in NEW_CONN_CASES:
+            res = r.run(by_id[cid])
+            assert res.verdict == "PASS", res.details
+    finally:
+        r.close()
+
+
+def test_pipelining_and_bad_request_against_the_reference(reference_cmd, fake_cmd, rules, by_id,
+                                                          tmp_path):
+    def verdict(extra, cid):
+        cfg = RunConfig(impl="fake", adapter=f"{fake_cmd} {extra}".strip(), oracle=reference_cmd,
+                        report_dir=tmp_path, timeout=2, close_wait=0.3)
+        r = Runner(cfg, rules, worker="p")
+        try:
+            return r.run(by_id[cid])
+        finally:
+            r.close()
+    # the fake's 400 has other bytes than the reference's (HTML body, Server, Content-Type):
+    # only the patterns are judged
+    res = verdict("", "bad-request-foo-answered-400-and-closed")
+    assert res.verdict == "PASS", res.details
+    # a 400 head without its empty line fails the patterns
+    res = verdict("--unended-400", "bad-request-foo-answered-400-and-closed")
+    assert res.verdict == "FAIL" and res.mismatches == ["headers"], res.details
+    assert "no empty line" in res.details and "Expected (the case): starts with" in res.details
+    # delivering the pipelined request before the first response is a connection mismatch
+    res = verdict("--eager", "pipelined-second-waits-for-first-response")
+    assert res.verdict == "FAIL" and res.mismatches == ["connection"], res.details
+    assert "step 1 (receive r2): the request was delivered within 100 ms" in res.details
+    # ... the receive step is the only place it shows
+    res = verdict("--eager", "pipelined-two-gets-answered-in-order")
+    assert res.verdict == "PASS", res.details
+    # an HTTP/1.0 connection left open delivers the pipelined request
+    res = verdict("--no-close", "pipelined-after-http10-never-delivered")
+    assert res.verdict == "FAIL" and "connection" in res.mismatches, res.details
+
+
 VARIANT_CASES = ["flag-unknown-bit-rejected-or-ignored", "cache-policy-type-3-rejected-or-ignored",
                  "log-data-type-1-rejected-or-ignored", "request-connection-close-closes",
                  "disconnect-flag-closes", "cl-none-304-or-auto", "cl-none-100-or-auto",
-                 "unknown-header-empty-value", "opaque-101-without-more-data-ends-at-once"]
+                 "unknown-header-empty-value", "opaque-101-without-more-data-ends-at-once",
+                 "expect-continue-interim-optional"]
 
 
 def test_allowed_variants_pass_through_the_written_alternatives(reference_cmd, fake_cmd, rules,

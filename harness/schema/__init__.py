@@ -54,15 +54,23 @@ HEXID_RE = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
 RESERVED_REF_PREFIX = "hsprobe"
 
 TOP_KEYS = {"id", "title", "rules", "level", "description", "needs", "request", "call", "expect"}
-REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then"}
+REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then", "pipelined_with"}
 CALL_COMMON = {"fn", "id", "flags", "queue", "reserved1", "reserved2", "bytes_sent",
                "overlapped", "log", "chunks", "chunks_null", "expect"}
 CALL_RESPONSE_ONLY = {"status", "reason", "reason_null", "version", "resp_flags", "known",
                       "known_null", "unknown", "unknown_null", "trailers", "cache", "response"}
 RECV_KEYS = {"fn", "id", "max", "expect"}
+RECEIVE_KEYS = {"fn", "id", "timeout_ms", "expect"}
 CALL_EXPECT_KEYS = {"rc", "bytes_sent", "completion"}
 RECV_EXPECT_KEYS = {"data"}
-EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives"}
+RECEIVE_EXPECT_KEYS = {"delivered"}
+EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives", "wire_starts_with",
+               "wire_lines"}
+FNS = ("response", "body", "recv_body", "receive")
+# A receive step that expects no delivery waits this long (ms) for the request by default;
+# one that expects a delivery waits as long as an ordinary RECEIVE.
+RECEIVE_QUIET_MS = 100
+RECEIVE_MAX_MS = 3000
 CHUNK_KINDS = ("memory", "memory_null", "file", "fragment", "fragment_ex", "type")
 CHUNK_KEYS = {
     "memory": {"memory", "times"},
@@ -276,6 +284,12 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
         conn = c.string(r["conn"], f + ".conn")
         if conn is not None and not REF_RE.match(conn):
             c.err(f + ".conn", f"{conn!r} must match [A-Za-z0-9_]+")
+    pipelined = None
+    if "pipelined_with" in r:
+        pipelined = c.string(r["pipelined_with"], f + ".pipelined_with")
+        if pipelined is not None and pipelined == name:
+            c.err(f + ".pipelined_with", "a request cannot be pipelined with itself")
+            pipelined = None
     why_not = curl_expressible(raw) if raw is not None else "no request"
     if "via" in r:
         via = c.choice(r["via"], f + ".via", VIAS)
@@ -286,7 +300,31 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
     else:
         via = "raw" if (why_not or close or then is not None) else "curl"
     return {"name": name, "raw": raw, "via": via, "conn": conn,
-            "close_after_send": bool(close), "then": then, "_via_given": "via" in r}
+            "close_after_send": bool(close), "then": then, "pipelined_with": pipelined,
+            "_via_given": "via" in r, "_conn_given": "conn" in r}
+
+
+def _check_pipelining(c: _Checker, requests: list[dict]) -> None:
+    """pipelined_with names an earlier request; the request shares its connection."""
+    seen: dict[str, dict] = {}
+    for n, r in enumerate(requests, 1):
+        p = r.get("pipelined_with")
+        f = f"request[{n}].pipelined_with"
+        if p is not None:
+            partner = seen.get(p)
+            if partner is None:
+                c.err(f, f"{p!r} is not the name of an earlier request of this case")
+                r["pipelined_with"] = None
+            else:
+                if r["_conn_given"] and r["conn"] != partner["conn"]:
+                    c.err(f"request[{n}].conn", f"a request pipelined with {p!r} goes on its "
+                                                f"connection {partner['conn']!r}")
+                r["conn"] = partner["conn"]
+                if partner["close_after_send"]:
+                    c.err(f, f"{p!r} has close_after_send: the client would close the "
+                             "connection before this request could be delivered")
+        if r["name"] is not None:
+            seen[r["name"]] = r
 
 
 # ---------------------------------------------------------------- calls
@@ -401,7 +439,7 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
     if not isinstance(v, dict):
         c.err(f, "expected a table ([[call]])")
         return None
-    fn = c.choice(v.get("fn"), f + ".fn", ("response", "body", "recv_body"))
+    fn = c.choice(v.get("fn"), f + ".fn", FNS)
     if fn is None:
         return None
     call: dict[str, Any] = {"fn": fn}
@@ -413,6 +451,23 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
         c.err(f + ".id", f"{_show(ident)} is not a request name of this case, "
                          "\"null\" or \"0x...\"")
     call["id"] = ident
+    if fn == "receive":
+        c.keys(v, RECEIVE_KEYS, f)
+        if ident is not None and ident not in req_names:
+            c.err(f + ".id", "a receive step needs a request name")
+        exp = v.get("expect")
+        delivered = None
+        if not isinstance(exp, dict) or "delivered" not in exp:
+            c.err(f + ".expect", "missing or not a table: a receive step needs "
+                                 "expect = { delivered = true } or { delivered = false }")
+        else:
+            c.keys(exp, RECEIVE_EXPECT_KEYS, f + ".expect")
+            delivered = c.boolean(exp["delivered"], f + ".expect.delivered")
+        call["expect"] = {"delivered": delivered}
+        call["timeout_ms"] = (c.integer(v["timeout_ms"], f + ".timeout_ms", 1, RECEIVE_MAX_MS)
+                              if "timeout_ms" in v else
+                              RECEIVE_QUIET_MS if delivered is False else None)
+        return call
     if fn == "recv_body":
         c.keys(v, RECV_KEYS, f)
         if ident not in req_names:
@@ -477,6 +532,32 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
     return call
 
 
+def _check_steps(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
+    """A receive step comes before anything else delivers its request; a pipelined
+    request is named by a step (it cannot be delivered before the calls start)."""
+    delivered_at: dict[str, int] = {}
+    named: set[str] = set()
+    for i, call in enumerate(calls, 1):
+        rid = call.get("id")
+        if not isinstance(rid, str):
+            continue
+        named.add(rid)
+        if call["fn"] == "receive":
+            if rid in delivered_at:
+                c.err(f"call[{i}].id", f"request {rid!r} was already delivered by "
+                                       f"call[{delivered_at[rid]}]: a receive step must come "
+                                       "before every call that uses its request")
+            elif call["expect"].get("delivered"):
+                delivered_at[rid] = i
+        else:
+            delivered_at.setdefault(rid, i)
+    for n, r in enumerate(requests, 1):
+        if r.get("pipelined_with") and r["name"] not in named:
+            c.err(f"request[{n}].pipelined_with",
+                  f"request {r['name']!r} must be named by a call or a receive step: it is "
+                  f"delivered only after the response to {r['pipelined_with']!r}")
+
+
 def _check_known(c: _Checker, v: Any, field: str, *, values: bool) -> dict[int, Any]:
     out: dict[int, Any] = {}
     if not isinstance(v, dict):
@@ -539,7 +620,7 @@ def _per_conn(c: _Checker, v: Any, field: str, conns: list[str], item) -> dict[s
 
 def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
     out: dict[str, Any] = {"wire": None, "connection": {}, "headers_order": "any",
-                           "wire_alternatives": []}
+                           "wire_alternatives": [], "wire_starts_with": {}, "wire_lines": {}}
     if v is None:
         return out
     if not isinstance(v, dict):
@@ -559,6 +640,38 @@ def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
         out["wire_alternatives"] = [
             _per_conn(c, a, f"expect.wire_alternatives[{j}]", conns, c.byte_string)
             for j, a in enumerate(alts, 1)]
+
+    def prefix(x: Any, f: str) -> bytes | None:
+        b = c.byte_string(x, f)
+        if b is not None and not b:
+            c.err(f, "must not be empty")
+        return b
+
+    def lines(x: Any, f: str) -> list[bytes] | None:
+        if not isinstance(x, list) or not x:
+            c.err(f, f"expected a non-empty list of lines, got {_show(x)}")
+            return None
+        got = []
+        for j, item in enumerate(x, 1):
+            b = c.byte_string(item, f"{f}[{j}]")
+            if b is not None and (b"\r" in b or b"\n" in b):
+                c.err(f"{f}[{j}]", "a line holds no CR or LF (the CRLF around it is implied)")
+            got.append(b)
+        return got
+
+    if "wire_starts_with" in v:
+        out["wire_starts_with"] = _per_conn(c, v["wire_starts_with"], "expect.wire_starts_with",
+                                            conns, prefix) or {}
+    if "wire_lines" in v:
+        out["wire_lines"] = _per_conn(c, v["wire_lines"], "expect.wire_lines", conns, lines) or {}
+    for key in ("wire_starts_with", "wire_lines"):
+        for conn in out[key]:
+            if conn in (out["wire"] or {}):
+                c.err(f"expect.{key}", f"connection {conn!r} also has an exact wire: give "
+                                       "either wire or wire_starts_with / wire_lines")
+            if any(a and conn in a for a in out["wire_alternatives"]):
+                c.err(f"expect.{key}", f"connection {conn!r} also has wire_alternatives: "
+                                       "the patterns replace the byte comparison")
     return out
 
 
@@ -624,8 +737,10 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     names: set[str] = set()
     requests = [_check_request(c, r, i, names) for i, r in enumerate(reqs_in, 1)]
     requests = [r for r in requests if r is not None]
+    _check_pipelining(c, requests)
     calls = [_check_call(c, v, i, names) for i, v in enumerate(calls_in, 1)]
     calls = [x for x in calls if x is not None]
+    _check_steps(c, requests, calls)
     conns: list[str] = []
     for r in requests:
         if r["conn"] and r["conn"] not in conns:
@@ -638,7 +753,7 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
                                            "itself (use via = \"raw\")")
             r["via"] = "raw"
     for r in requests:
-        del r["_via_given"]
+        del r["_via_given"], r["_conn_given"]
     case["expect"] = _check_expect(c, data.get("expect"), conns)
     # capabilities the calls imply
     derived = set(needs)

@@ -55,7 +55,8 @@ def version(cmd):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--stats", required=True)
-    ap.add_argument("--report", required=True)
+    ap.add_argument("--report", help="the Report plugin's JSON output")
+    ap.add_argument("--no-report", action="store_true", help="a partial run: no Report plugin output")
     ap.add_argument("--log", required=True)
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--frama-c-status", type=int, default=0)
@@ -74,8 +75,10 @@ def main(argv=None):
         problems.append("WP wrote no statistics (did Frama-C stop on an error? see %s)" % args.log)
 
     unknown = []
-    report_path = pathlib.Path(args.report)
-    if report_path.exists():
+    report_path = pathlib.Path(args.report or "")
+    if args.no_report:
+        pass
+    elif args.report and report_path.exists():
         for entry in json.loads(report_path.read_text() or "[]"):
             if entry.get("classid", "").endswith("unknown") or entry.get("action") == "ERROR":
                 unknown.append({k: entry.get(k) for k in ("title", "file", "line", "descr")})

@@ -7,7 +7,11 @@
 #
 # Environment: PROVE_SRC (files to prove, default model/src/*.c),
 #              PROVE_OUT (report directory, default reports/proof),
-#              PROVE_CACHE (WP cache mode: update (default), offline, none).
+#              PROVE_CACHE (WP cache mode: update (default), offline, none),
+#              PROVE_FCT (prove only these functions, comma-separated; the
+#              Report plugin is then skipped, since the other functions'
+#              properties stay unknown by design, and the gate reads WP's
+#              statistics and log only).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +31,12 @@ WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast
          -wp-report-json "$OUT/wp-stats.json")
 GATE=(-then -report-classify -report-unclassified-unknown ERROR
       -report-output "$OUT/report.json")
+REPORT_ARGS=(--report "$OUT/report.json")
+if [ -n "${PROVE_FCT:-}" ]; then
+    WPFLAGS+=(-wp-fct "$PROVE_FCT")
+    GATE=()
+    REPORT_ARGS=(--no-report)
+fi
 
 rm -f "$OUT/wp-stats.json" "$OUT/report.json"
 start=$(date +%s)
@@ -35,5 +45,5 @@ frama-c -cpp-extra-args="$INCLUDES" $SRC "${WPFLAGS[@]}" "${GATE[@]}" > "$LOG" 2
 frama_status=$?
 seconds=$(( $(date +%s) - start ))
 
-/usr/bin/python3 tools/proof_summary.py --stats "$OUT/wp-stats.json" --report "$OUT/report.json" \
+/usr/bin/python3 tools/proof_summary.py --stats "$OUT/wp-stats.json" "${REPORT_ARGS[@]}" \
     --log "$LOG" --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT"

@@ -32,7 +32,8 @@ static uint64_t hs_chunks_total(const struct hs_chunk *k, uint16_t n)
     return total;
 }
 
-/*@ terminates \true;
+/*@ requires 'a' <= lower <= 'z';
+    terminates \true;
     assigns \nothing;
     ensures \result != 0 <==> ci(b, lower);
 */

@@ -307,6 +307,50 @@ static void hs_put_unknown(struct hs_out *o, const struct hs_response *r)
     }
 }
 
+/* WIRE-DATE */
+/*@ requires writer(o);
+    requires \valid_read(date + (0 .. HS_DATE_LEN - 1)) && apart(date, HS_DATE_LEN, o->buf, o->cap);
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_date(struct hs_out *o, const hs_byte *date)
+{
+    HS_PUT_LIT(o, HS_DATE);
+    hs_put(o, date, HS_DATE_LEN);
+    HS_PUT_LIT(o, HS_CRLF);
+}
+
+/* WIRE-CONNECTION-CLOSE */
+/*@ requires writer(o);
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_close(struct hs_out *o)
+{
+    HS_PUT_LIT(o, HS_CLOSE);
+    HS_PUT_LIT(o, HS_CRLF);
+}
+
+/* WIRE-CL-AUTO */
+/*@ requires writer(o);
+    terminates \true;
+    assigns o->need, o->buf[0 .. o->cap - 1];
+    ensures o->need >= \old(o->need);
+    ensures kept{Pre, Post}(o, \old(o->need));
+*/
+static void hs_put_length(struct hs_out *o, uint64_t body_len)
+{
+    hs_byte digits[20];
+    size_t nd = hs_decimal(body_len, digits);
+    HS_PUT_LIT(o, HS_LENGTH);
+    hs_put(o, digits, nd);
+    HS_PUT_LIT(o, HS_CRLF);
+}
+
 /* WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO, then the empty line. */
 /*@ requires writer(o);
     requires \valid_read(date + (0 .. HS_DATE_LEN - 1)) && apart(date, HS_DATE_LEN, o->buf, o->cap);
@@ -318,20 +362,11 @@ static void hs_put_unknown(struct hs_out *o, const struct hs_response *r)
 static void hs_put_tail(struct hs_out *o, uint8_t connection_close, uint8_t auto_length,
                         uint64_t body_len, const hs_byte *date)
 {
-    hs_byte digits[20];
-    HS_PUT_LIT(o, HS_DATE);
-    hs_put(o, date, HS_DATE_LEN);
-    HS_PUT_LIT(o, HS_CRLF);
-    if (connection_close) {
-        HS_PUT_LIT(o, HS_CLOSE);
-        HS_PUT_LIT(o, HS_CRLF);
-    }
-    if (auto_length) {
-        size_t nd = hs_decimal(body_len, digits);
-        HS_PUT_LIT(o, HS_LENGTH);
-        hs_put(o, digits, nd);
-        HS_PUT_LIT(o, HS_CRLF);
-    }
+    hs_put_date(o, date);
+    if (connection_close)
+        hs_put_close(o);
+    if (auto_length)
+        hs_put_length(o, body_len);
     HS_PUT_LIT(o, HS_CRLF);
 }
 

@@ -78,6 +78,8 @@ conform: deps $(BUILD)/hs-reference-adapter
 
 bench: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.bench
+	@echo "cold proof (no cache), target under 10 minutes:"
+	PROVE_CACHE=none PROVE_OUT=$(BUILD)/proof-cold tools/prove.sh
 
 pytest: $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m pytest -q tests

@@ -25,7 +25,8 @@ mkdir -p "$OUT" "$CACHE_DIR"
 LOG="$OUT/wp.log"
 
 WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast
-         -wp-model Typed -wp-literals -wp-smoke-tests
+         -wp-model Typed -wp-literals
+         -wp-smoke-tests -wp-smoke-timeout 1 -wp-no-smoke-dead-call
          -wp-prover cvc4,z3 -wp-steps 400000 -wp-timeout 15 -wp-par "$JOBS"
          -wp-cache "$CACHE" -wp-cache-dir "$CACHE_DIR"
          -wp-report-json "$OUT/wp-stats.json")

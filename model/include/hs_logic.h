@@ -247,6 +247,20 @@
       !app_has(c->response, HttpHeaderConnection) &&
       (http10(&x->request) || x->request.conn_close != 0 || disconnect(c));
 
+  // What planning a response needs of an accepted call: a smaller statement
+  // than send_rule(c, x, HS_RULE_CALL_OK), which implies it (proven by the
+  // lemma functions at the end of hs_check.c).
+  predicate plannable_response(struct hs_call *c, struct hs_exchange *x) =
+      x != \null && c->response != \null && response_readable(c->response) &&
+      !headers_null(c->response) &&
+      !chunks_null(c->response->chunks, c->response->chunk_count) &&
+      chunks_rule(c->response->chunks, c->response->chunk_count, HS_RULE_NONE);
+
+  predicate plannable_body(struct hs_call *c, struct hs_exchange *x) =
+      x != \null && chunks_readable(c->chunks, c->chunk_count) &&
+      !chunks_null(c->chunks, c->chunk_count) &&
+      chunks_rule(c->chunks, c->chunk_count, HS_RULE_NONE);
+
   // The sum of the entity bytes of chunks [0, n).
   logic integer chunks_total(struct hs_chunk *k, integer n) =
       n <= 0 ? 0 : chunks_total(k, n - 1) + chunk_size(k + (n - 1));

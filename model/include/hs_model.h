@@ -204,7 +204,7 @@ enum hs_rule hs_check_send_body(const struct hs_call *c, const struct hs_exchang
 uint32_t hs_rule_error(enum hs_rule r);
 
 /*@ requires valid_call: call_readable(c) && c->function == HS_FN_SEND_RESPONSE;
-    requires accepted: exchange_for(c, x) && send_rule(c, x, HS_RULE_CALL_OK);
+    requires accepted: exchange_for(c, x) && plannable_response(c, x);  // implied by send_rule(c, x, HS_RULE_CALL_OK)
     requires \valid_read(cfg) && cfg->server_mode <= 2;
     terminates \true;
     assigns \nothing;
@@ -269,7 +269,7 @@ struct hs_plan hs_plan_response(const struct hs_call *c, const struct hs_exchang
                                 const struct hs_config *cfg);
 
 /*@ requires valid_call: call_readable(c) && c->function == HS_FN_SEND_BODY;
-    requires accepted: exchange_for(c, x) && body_rule(c, x, HS_RULE_CALL_OK);
+    requires accepted: exchange_for(c, x) && plannable_body(c, x);  // implied by body_rule(c, x, HS_RULE_CALL_OK)
     terminates \true;
     assigns \nothing;
     ensures body: \result.body_len == chunks_total(c->chunks, c->chunk_count);  // WIRE-BODY

@@ -338,3 +338,30 @@ uint32_t hs_rule_error(enum hs_rule r)
         return ERROR_INVALID_PARAMETER;
     }
 }
+
+/* Lemma functions: the plans need less than acceptance, and acceptance gives
+ * it. Proven here, once, instead of as global lemmas that every other goal
+ * would have to carry. They generate no code. */
+/*@ ghost
+  /@ requires call_readable(c) && c->function == HS_FN_SEND_RESPONSE && exchange_for(c, x);
+     requires send_rule(c, x, HS_RULE_CALL_OK);
+     terminates \true;
+     assigns \nothing;
+     ensures plannable_response(c, x);
+  @/
+  void hs_lemma_accepted_response_is_plannable(const struct hs_call *c, const struct hs_exchange *x)
+  {
+  }
+*/
+
+/*@ ghost
+  /@ requires call_readable(c) && c->function == HS_FN_SEND_BODY && exchange_for(c, x);
+     requires body_rule(c, x, HS_RULE_CALL_OK);
+     terminates \true;
+     assigns \nothing;
+     ensures plannable_body(c, x);
+  @/
+  void hs_lemma_accepted_body_is_plannable(const struct hs_call *c, const struct hs_exchange *x)
+  {
+  }
+*/

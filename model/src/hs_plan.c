@@ -35,6 +35,7 @@ static uint64_t hs_chunks_total(const struct hs_chunk *k, uint16_t n)
 /*@ requires 'a' <= lower <= 'z';
     terminates \true;
     assigns \nothing;
+    ensures \result == 0 || \result == 1;
     ensures \result != 0 <==> ci(b, lower);
 */
 static int hs_ci(hs_byte b, int lower)
@@ -46,6 +47,7 @@ static int hs_ci(hs_byte b, int lower)
 /*@ requires \valid_read(h) && span(h->value, h->len) && !null_span(h->value, h->len);
     terminates \true;
     assigns \nothing;
+    ensures \result == 0 || \result == 1;
     ensures \result != 0 <==> (h->len == 5 && ci(h->value[0], 'c') && ci(h->value[1], 'l') &&
                                ci(h->value[2], 'o') && ci(h->value[3], 's') && ci(h->value[4], 'e'));
 */
@@ -55,48 +57,114 @@ static int hs_is_close(const struct hs_known_header *h)
            hs_ci(h->value[2], 'o') && hs_ci(h->value[3], 's') && hs_ci(h->value[4], 'e');
 }
 
+/* WIRE-CL-AUTO; WIRE-CL-NONE-MORE-DATA, -HEAD, -NO-CONTENT, -1XX-304, -TE; WIRE-CL-APP */
+/*@ requires \valid_read(c) && \valid_read(c->response) && \valid_read(x);
+    terminates \true;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result != 0 <==> auto_length(c, x);
+*/
+static int hs_auto_length(const struct hs_call *c, const struct hs_exchange *x)
+{
+    const struct hs_response *r = c->response;
+    if ((c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u)
+        return 0;
+    if (r->known[HttpHeaderContentLength].len != 0u || r->known[HttpHeaderTransferEncoding].len != 0u)
+        return 0;
+    if (x->request.verb == HttpVerbHEAD)
+        return 0;
+    return !(r->status < 200u || r->status == 204u || r->status == 304u);
+}
+
+/* WIRE-SERVER, WIRE-SERVER-DISABLED */
+/*@ requires \valid_read(r) && \valid_read(cfg);
+    terminates \true;
+    assigns \nothing;
+    ensures cfg->server_mode != 2 && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_TOKEN;
+    ensures cfg->server_mode != 2 && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP_TOKEN;
+    ensures cfg->server_mode == 2 && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP;
+    ensures cfg->server_mode == 2 && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_NONE;
+*/
+static uint8_t hs_server_line(const struct hs_response *r, const struct hs_config *cfg)
+{
+    int app = r->known[HttpHeaderServer].len != 0u;
+    if (cfg->server_mode == 2u)
+        return app ? HS_SERVER_APP : HS_SERVER_NONE;
+    return app ? HS_SERVER_APP_TOKEN : HS_SERVER_TOKEN;
+}
+
+/*@ requires \valid_read(q);
+    terminates \true;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result != 0 <==> http10(q);
+*/
+static int hs_http10(const struct hs_request *q)
+{
+    return q->major < 1u || (q->major == 1u && q->minor == 0u);
+}
+
+/* WIRE-CONNECTION-CLOSE, WIRE-CONNECTION-CLOSE-OTHER */
+/*@ requires \valid_read(c) && \valid_read(c->response) && \valid_read(x);
+    terminates \true;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result != 0 <==> close_line(c, x);
+*/
+static int hs_close_line(const struct hs_call *c, const struct hs_exchange *x)
+{
+    if (c->response->known[HttpHeaderConnection].len != 0u)
+        return 0;
+    return hs_http10(&x->request) || x->request.conn_close != 0u ||
+           (c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u;
+}
+
+/* CONN-HTTP10-CLOSE, CONN-REQUEST-CLOSE, CONN-APP-CLOSE, CONN-DISCONNECT, CONN-OPAQUE */
+/*@ requires \valid_read(c) && response_readable(c->response) && !headers_null(c->response);
+    requires \valid_read(x);
+    terminates \true;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result != 0 <==> closes_at_head(c, x);
+*/
+static int hs_closes_at_head(const struct hs_call *c, const struct hs_exchange *x)
+{
+    if (hs_http10(&x->request) || x->request.conn_close != 0u)
+        return 1;
+    if ((c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u)
+        return 1;
+    if ((c->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0u)
+        return 1;
+    return hs_is_close(&c->response->known[HttpHeaderConnection]);
+}
+
+/* CONN-MORE-DATA, CONN-OPAQUE, CONN-ID-DIES */
+/*@ requires \valid_read(c);
+    terminates \true;
+    assigns \nothing;
+    ensures more_data(c) && !opaque(c) ==> \result == HS_ST_STREAMING;
+    ensures more_data(c) && opaque(c) ==> \result == HS_ST_OPAQUE;
+    ensures !more_data(c) ==> \result == HS_ST_DONE;
+*/
+static uint8_t hs_next_state(const struct hs_call *c)
+{
+    if ((c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) == 0u)
+        return HS_ST_DONE;
+    if ((c->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0u)
+        return HS_ST_OPAQUE;
+    return HS_ST_STREAMING;
+}
+
 struct hs_plan hs_plan_response(const struct hs_call *c, const struct hs_exchange *x,
                                 const struct hs_config *cfg)
 {
-    const struct hs_response *r = c->response;
-    const struct hs_request *q = &x->request;
     struct hs_plan p;
-    int more = (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u;
-    int disconnect = (c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u;
-    int opaque = (c->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0u;
-    int http10 = q->major < 1u || (q->major == 1u && q->minor == 0u);
-    int app_server = r->known[HttpHeaderServer].len != 0u;
-    int app_connection = r->known[HttpHeaderConnection].len != 0u;
-
-    p.body_len = hs_chunks_total(r->chunks, r->chunk_count);
-
-    /* WIRE-CL-AUTO; WIRE-CL-NONE-MORE-DATA, -HEAD, -NO-CONTENT, -1XX-304, -TE; WIRE-CL-APP */
-    p.auto_length = !more &&
-                    r->known[HttpHeaderContentLength].len == 0u &&
-                    r->known[HttpHeaderTransferEncoding].len == 0u &&
-                    q->verb != HttpVerbHEAD &&
-                    !(r->status < 200u || r->status == 204u || r->status == 304u);
-
-    /* WIRE-SERVER, WIRE-SERVER-DISABLED */
-    if (cfg->server_mode == 2u)
-        p.server = app_server ? HS_SERVER_APP : HS_SERVER_NONE;
-    else
-        p.server = app_server ? HS_SERVER_APP_TOKEN : HS_SERVER_TOKEN;
-
-    /* WIRE-CONNECTION-CLOSE, WIRE-CONNECTION-CLOSE-OTHER */
-    p.connection_close = !app_connection && (http10 || q->conn_close != 0u || disconnect);
-
-    /* CONN-HTTP10-CLOSE, CONN-REQUEST-CLOSE, CONN-APP-CLOSE, CONN-DISCONNECT, CONN-OPAQUE */
-    p.close_after = http10 || q->conn_close != 0u || hs_is_close(&r->known[HttpHeaderConnection]) ||
-                    disconnect || opaque;
-
-    /* CONN-MORE-DATA, CONN-OPAQUE, CONN-ID-DIES */
-    if (!more)
-        p.next_state = HS_ST_DONE;
-    else if (opaque)
-        p.next_state = HS_ST_OPAQUE;
-    else
-        p.next_state = HS_ST_STREAMING;
+    p.body_len = hs_chunks_total(c->response->chunks, c->response->chunk_count);
+    p.auto_length = (uint8_t)hs_auto_length(c, x);
+    p.server = hs_server_line(c->response, cfg);
+    p.connection_close = (uint8_t)hs_close_line(c, x);
+    p.close_after = (uint8_t)hs_closes_at_head(c, x);
+    p.next_state = hs_next_state(c);
     return p;
 }
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .cases import CASES_DIR, SPEC_DIR, Case, CaseLoadError, load_cases
+from .cases import CASES_DIR, ROOT, SPEC_DIR, Case, CaseLoadError, load_cases
 from .expectations import ExpectationsError, load_expectations
 from .judge import BAD
 from .report import totals, write_reports
@@ -32,6 +32,14 @@ from .spec import load_rules
 RESULT_KEY = "hs_result"
 HELLO_KEY = "hs_hello"
 
+
+
+def _shown(path) -> str:
+    """A path as reports show it: relative to the repository when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 def pytest_addoption(parser):
     g = parser.getgroup("hs", "HttpSendHttpResponse conformance")
@@ -240,7 +248,7 @@ def pytest_sessionfinish(session, exitstatus):
                 "jobs": session.config.getoption("hs_jobs"),
                 "timeout_s": cfg.timeout,
                 "selection": {"cases": st.globs, "rules": st.rule_globs},
-                "expectations": str(cfg.expectations) if cfg.expectations else None},
+                "expectations": _shown(cfg.expectations) if cfg.expectations else None},
     }
     st.meta = meta
     st.records = list(st.results.values())

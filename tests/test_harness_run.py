@@ -3,7 +3,7 @@ the run goes on after crashes and timeouts, and `python3 -m harness.run` has the
 documented exit status and reports.
 
 Every test runs against the reference adapter (build/hs-reference-adapter,
-skipped when it is not built) and against tests/fake_adapter.py, which
+built when missing) and against tests/fake_adapter.py, which
 implements the same faults.
 """
 

@@ -4,6 +4,7 @@
 #   make conform   run the suite against the reference implementation (IMPL=... for another)
 #   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite
 #   make prove     prove the model with Frama-C WP; writes reports/proof/
+#   make coverage  rule coverage of the cases, branch coverage of the model under the suite
 #   make bench     measure the suite's speed against the reference adapter
 
 SHELL   := /bin/bash
@@ -23,7 +24,7 @@ DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
 
-.PHONY: all deps build unit fuzz prove prove-replay conform bench test pytest clean
+.PHONY: all deps build unit fuzz prove prove-replay conform coverage bench test pytest clean
 
 all: build
 
@@ -75,6 +76,10 @@ prove-replay:
 
 conform: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
+
+# Rule coverage of the cases and line/branch coverage of the model under the suite; writes reports/coverage/
+coverage: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) tools/coverage.py
 
 bench: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.bench

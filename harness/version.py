@@ -5,7 +5,7 @@ changed, the major number when the case format or the results schema changes
 incompatibly.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 SUITE_NAME = "hs-conformance"
 # Schema identifier written into results.json (see harness/README.md).
 RESULTS_SCHEMA = "hs-conformance-results/1"

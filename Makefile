@@ -5,6 +5,7 @@
 #   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite
 #   make prove     prove the model with Frama-C WP; writes reports/proof/
 #   make coverage  rule coverage of the cases, branch coverage of the model under the suite
+#   make mutate    mutation score of the suite against mutants of the model
 #   make bench     measure the suite's speed against the reference adapter
 
 SHELL   := /bin/bash
@@ -24,7 +25,7 @@ DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
 
-.PHONY: all deps build unit fuzz prove prove-replay conform coverage bench test pytest clean
+.PHONY: all deps build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
 
@@ -80,6 +81,12 @@ conform: deps $(BUILD)/hs-reference-adapter
 # Rule coverage of the cases and line/branch coverage of the model under the suite; writes reports/coverage/
 coverage: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) tools/coverage.py
+
+# Mutation testing of the suite: mutants of model/src, each built into the reference
+# adapter and run against the suite (the unmutated adapter is the oracle); target 95% killed.
+# Writes reports/mutation/summary.{json,md}; per-mutant work under build/mutants/.
+mutate: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) tools/mutate.py --parallel 2 --jobs 1
 
 bench: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.bench

@@ -1,0 +1,139 @@
+"""Self-tests of tools/mutate.py: operator generation on small C snippets (fast, no build)."""
+import importlib.util
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("mutate", ROOT / "tools" / "mutate.py")
+mutate = importlib.util.module_from_spec(_spec)
+sys.modules["mutate"] = mutate
+_spec.loader.exec_module(mutate)
+
+SNIPPET = r'''/* a comment with a < b and return 0; */
+#include <stdint.h>
+/*@ requires n < 10;
+    ensures \result == 0 || \result == 1;
+*/
+static int helper(const char *p, int n)
+{
+    //@ assert n >= 0;
+    if (n == 0)   // n == 0: nothing to do
+        return 0;
+    if (p[0] != 'x' && n > 2)
+        return HS_RULE_CALL_RESERVED1;
+    for (int i = 0; i < n; i++) {
+        if (p[i] == '<')
+            return 1;
+    }
+    const char *s = "a < b == c";
+    return p->x > 0;
+}
+uint32_t err(int r)
+{
+    if (r)
+        return ERROR_INVALID_HANDLE;
+    return ERROR_CONNECTION_INVALID;
+}
+int st(void) { return HS_ST_DONE; }
+'''
+
+RENDER = r'''#define HS_PUT_LIT(o, lit) hs_put((o), (lit), sizeof(lit) - 1u)
+static void hs_put(struct hs_out *o, const hs_byte *src, size_t n)
+{
+    o->n += n;
+}
+static void f(struct hs_out *o, const hs_byte *d, size_t nd)
+{
+    hs_put(o, d, nd);   /* WIRE-X */
+    HS_PUT_LIT(o, HS_CRLF);
+    if (nd > 0u)
+        hs_put_date(o, d);
+}
+'''
+
+
+def _gen(text, name="x.c"):
+    return mutate.generate(Path(name), text=text, rel=name)
+
+
+def _check_single_edit(text, ms):
+    for m in ms:
+        new = m.apply(text)
+        assert new != text
+        a, b = text.split("\n"), new.split("\n")
+        assert len(a) == len(b)
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        assert diff == [m.line - 1], m
+        # exactly one contiguous edit in that line
+        la, lb = a[m.line - 1], b[m.line - 1]
+        assert la[:m.col] == lb[:m.col]
+        assert la[m.col + len(m.old):] == lb[m.col + len(m.new):]
+        assert m.original == la.strip() and m.mutated == lb.strip()
+
+
+def test_annotations_comments_strings_skipped():
+    ms = _gen(SNIPPET)
+    lines = SNIPPET.split("\n")
+    for m in ms:
+        ln = lines[m.line - 1]
+        assert not ln.lstrip().startswith(("/*", "//", "#include")), m
+        assert m.line not in (1, 3, 4, 5, 8), m       # comment, ACSL, //@
+        assert "'<'" not in m.old and "\"" not in m.old
+    # the trailing comment on line 9 and the string on line 17 give nothing
+    assert [m.old for m in ms if m.line == 9] == ["=="]
+    assert not [m for m in ms if m.line == 17]
+    # '->' is not a relational operator
+    assert [(m.old, m.new) for m in ms if m.line == 18] == [(">", ">=")]
+
+
+def test_operators_on_snippet():
+    ms = _gen(SNIPPET)
+    ops = {(m.operator, m.line, m.old, m.new) for m in ms}
+    assert ("rel", 9, "==", "!=") in ops
+    assert ("rel", 11, "!=", "==") in ops
+    assert ("rel", 11, ">", ">=") in ops
+    assert ("rel", 13, "<", "<=") in ops
+    assert ("bool", 10, "return 0;", "return 1;") in ops
+    assert ("bool", 15, "return 1;", "return 0;") in ops
+    assert ("skip-check", 12, "return HS_RULE_CALL_RESERVED1;", ";") in ops
+    assert ("errcode", 23, "ERROR_INVALID_HANDLE", "ERROR_INVALID_PARAMETER") in ops
+    assert ("errcode", 24, "ERROR_CONNECTION_INVALID", "ERROR_INVALID_PARAMETER") in ops
+    assert ("state", 26, "HS_ST_DONE", "HS_ST_STREAMING") in ops
+    # no render operators outside hs_render.c
+    assert not [m for m in ms if m.operator in ("drop-put", "dup-put", "length")]
+    _check_single_edit(SNIPPET, ms)
+
+
+def test_render_operators():
+    ms = _gen(RENDER, "hs_render.c")
+    ops = {(m.operator, m.line, m.old, m.new) for m in ms}
+    assert ("length", 1, "sizeof(lit) - 1u", "sizeof(lit)") in ops
+    assert ("length", 8, "nd", "nd - 1") in ops
+    assert ("length", 8, "nd", "nd + 1") in ops
+    assert ("drop-put", 8, "hs_put(o, d, nd);", ";") in ops
+    assert ("dup-put", 8, "hs_put(o, d, nd);", "{ hs_put(o, d, nd); hs_put(o, d, nd); }") in ops
+    assert ("drop-put", 9, "HS_PUT_LIT(o, HS_CRLF);", ";") in ops
+    assert ("drop-put", 11, "hs_put_date(o, d);", ";") in ops
+    # the definition of hs_put is not a call
+    assert not [m for m in ms if m.line == 2 and m.operator != "rel"]
+    _check_single_edit(RENDER, ms)
+
+
+def test_deterministic_and_ids_unique():
+    files = sorted((ROOT / "model" / "src").glob("*.c"))
+    a = mutate.all_mutants(files, set(mutate.OPERATORS))
+    b = mutate.all_mutants(files, set(mutate.OPERATORS))
+    assert [m.id for m in a] == [m.id for m in b]
+    assert len({m.id for m in a}) == len(a)
+    assert {m.operator for m in a} == set(mutate.OPERATORS)
+    for f in files:
+        text = f.read_text()
+        _check_single_edit(text, [m for m in a if m.file.endswith(f.name)])
+
+
+def test_equivalents_file_parses():
+    path = ROOT / "tools" / "mutation-equivalents.toml"
+    data = tomllib.loads(path.read_text())
+    for e in data.get("equivalent", []):
+        assert e["id"] and e["reason"].strip()

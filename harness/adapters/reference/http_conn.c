@@ -31,27 +31,39 @@ static int set_nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-int net_listen(uint16_t *port)
+int net_listen_loopback(uint16_t port, int backlog)
 {
     struct sockaddr_in a;
-    socklen_t al = sizeof a;
     int one = 1;
-    int fd;
-
-    if (listen_fd >= 0) {
-        *port = listen_port;
-        return 0;
-    }
-    fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 128) < 0 ||
-        getsockname(fd, (struct sockaddr *)&a, &al) < 0 || set_nonblock(fd) < 0) {
+    a.sin_port = htons(port);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, backlog) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int net_listen(uint16_t *port)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    int fd;
+
+    if (listen_fd >= 0) {
+        *port = listen_port;
+        return 0;
+    }
+    fd = net_listen_loopback(0, 128);
+    if (fd < 0)
+        return -1;
+    if (getsockname(fd, (struct sockaddr *)&a, &al) < 0 || set_nonblock(fd) < 0) {
         close(fd);
         return -1;
     }

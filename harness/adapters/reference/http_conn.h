@@ -46,6 +46,9 @@ struct conn {
     struct conn *next;
 };
 
+/* A TCP listener on 127.0.0.1:port (0: any free port); -1 on failure. */
+int net_listen_loopback(uint16_t port, int backlog);
+
 /* Binds 127.0.0.1:0 once (later calls return the same port); -1 on error. */
 int net_listen(uint16_t *port);
 

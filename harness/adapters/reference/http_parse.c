@@ -172,21 +172,29 @@ static void trim(const uint8_t **p, size_t *n)
     while (*n > 0 && is_ows((*p)[*n - 1])) (*n)--;
 }
 
+/* The next element of a comma-separated list at v[*i..n), trimmed; 0 at the end. */
+static int next_element(const uint8_t *v, size_t n, size_t *i, const uint8_t **e, size_t *el)
+{
+    size_t s = *i;
+    if (*i > n)
+        return 0;
+    while (*i < n && v[*i] != ',')
+        (*i)++;
+    *e = v + s;
+    *el = *i - s;
+    trim(e, el);
+    (*i)++;
+    return 1;
+}
+
 static enum hp_status transfer_encoding(const uint8_t *v, size_t n, struct hp_request *r,
                                         enum hp_reason *why)
 {
     size_t i = 0;
+    const uint8_t *e;
+    size_t el;
     r->te_seen = 1;
-    while (i <= n) {
-        size_t s = i;
-        const uint8_t *e;
-        size_t el;
-        while (i < n && v[i] != ',')
-            i++;
-        e = v + s;
-        el = i - s;
-        trim(&e, &el);
-        i++;
+    while (next_element(v, n, &i, &e, &el)) {
         if (el == 0)
             continue;
         if (!ci_equal(e, el, "chunked"))
@@ -201,16 +209,9 @@ static enum hp_status transfer_encoding(const uint8_t *v, size_t n, struct hp_re
 static void connection(const uint8_t *v, size_t n, struct hp_request *r)
 {
     size_t i = 0;
-    while (i <= n) {
-        size_t s = i;
-        const uint8_t *e;
-        size_t el;
-        while (i < n && v[i] != ',')
-            i++;
-        e = v + s;
-        el = i - s;
-        trim(&e, &el);
-        i++;
+    const uint8_t *e;
+    size_t el;
+    while (next_element(v, n, &i, &e, &el)) {
         if (ci_equal(e, el, "close"))
             r->conn_close = 1;
         else if (ci_equal(e, el, "keep-alive"))

@@ -49,21 +49,7 @@ static void usage(void)
 
 static int listen_control(unsigned port)
 {
-    struct sockaddr_in a;
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 4) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return net_listen_loopback((uint16_t)port, 4);
 }
 
 /* The harness went away without BYE. */

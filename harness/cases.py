@@ -66,6 +66,8 @@ class Call:
             data = ch.get("data") or b""
             if ch["kind"] in ("memory", "fragment"):
                 total += len(data)
+            elif ch["kind"] == "fill":
+                total += ch.get("length") or 0
             elif ch["kind"] in ("file", "fragment_ex"):
                 start = ch.get("start") or 0
                 length = ch.get("length")
@@ -141,6 +143,8 @@ def _chunk_arg(ch: dict) -> str:
         return f"mem:{_hex(ch['data'])}"
     if kind == "memory_null":
         return f"memnull:{ch['length']}"
+    if kind == "fill":
+        return f"fill:{ch['byte'].hex()}:{ch['length']}"
     if kind == "type":
         return f"type:{ch['type']}"
     length = ch.get("length")

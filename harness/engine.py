@@ -45,6 +45,8 @@ from .cases import Case, Call, Request
 
 PROBE_REF = "hsprobe"
 WIRE_CAP = 1 << 20          # bytes kept per connection; the rest is counted only
+READ_LIMIT = 1 << 28        # bytes read per connection at most (an endless body stops here)
+QUIET = 0.05                # s without bytes that end a large transfer before a probe
 OK_RC = (0, 997)            # NO_ERROR, ERROR_IO_PENDING
 
 try:  # pycurl is optional until a case asks for curl
@@ -142,6 +144,8 @@ class _Conn:
         self.overflow = 0
         self.marks: list[tuple[int, int]] = []
         self.wire_end: int | None = None
+        self.overflow_end: int | None = None    # overflow when wire_end was taken
+        self.paused = False                     # the client does not read (pause_reading)
         self.client_closed = False
         # relay side (curl)
         self.down: socket.socket | None = None
@@ -154,6 +158,11 @@ class _Conn:
 
     def capped(self) -> bool:
         return len(self.buf) >= WIRE_CAP
+
+    def readable(self) -> bool:
+        """The client reads this connection now (beyond WIRE_CAP it only counts)."""
+        return (self.sock is not None and not self.eof and not self.paused
+                and len(self.buf) + self.overflow < READ_LIMIT)
 
 
 def _nodelay(s: socket.socket) -> None:
@@ -267,7 +276,7 @@ class Session:
             rl.append(ctl.rfd)
         for c in self.conns.values():
             if c.sock is not None:
-                if not c.eof and not c.capped():
+                if c.readable():
                     rl.append(c.sock)
                 if c.out:
                     wl.append(c.sock)
@@ -319,7 +328,7 @@ class Session:
 
     def _read_up(self, c: _Conn) -> int:
         try:
-            data = c.sock.recv(65536)
+            data = c.sock.recv(1 << 20 if c.capped() else 65536)
         except BlockingIOError:
             return 0
         except OSError:
@@ -773,7 +782,7 @@ class Session:
         self._drain()
         if expected == "closed":
             until = min(deadline, time.monotonic() + self.close_wait)
-            while not c.eof and not c.capped() and time.monotonic() < until:
+            while not c.eof and c.readable() and time.monotonic() < until:
                 self._pump(until - time.monotonic())
             return "closed" if c.eof else "not-closed"
         if expected == "open":
@@ -786,7 +795,9 @@ class Session:
         return "closed" if c.eof else "unchecked"
 
     def _probe(self, c: _Conn, deadline: float) -> str:
-        c.wire_end = len(c.buf)
+        if c.overflow:
+            self._quiet(c, deadline)
+        c.wire_end, c.overflow_end = len(c.buf), c.overflow
         c.forward = False
         probe = f"GET /hs-probe HTTP/1.1\r\nHost: {self.hostport}\r\n\r\n".encode()
         c.out += probe
@@ -797,8 +808,18 @@ class Session:
         if reply != "TIMEOUT":
             raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
         self._drain()
-        c.wire_end = len(c.buf)
+        c.wire_end, c.overflow_end = len(c.buf), c.overflow
         return "closed" if c.eof else "stalled"
+
+    def _quiet(self, c: _Conn, deadline: float) -> None:
+        """Read until no byte arrives for QUIET s: the rest of a large transfer that
+        is already on its way, so that it is counted before the probe's response."""
+        seen = -1
+        while seen != c.overflow and time.monotonic() < deadline:
+            seen = c.overflow
+            until = time.monotonic() + QUIET
+            while time.monotonic() < until and c.overflow == seen and c.readable():
+                self._pump(until - time.monotonic())
 
     def _finish(self, out: Outcome) -> None:
         try:
@@ -809,9 +830,10 @@ class Session:
             out.message = (out.message + f"; cleanup: {exc}").lstrip("; ")
         for name, c in self.conns.items():
             end = c.wire_end if c.wire_end is not None else len(c.buf)
+            overflow = c.overflow_end if c.overflow_end is not None else c.overflow
             out.conns[name] = ConnResult(
                 name=name, wire=bytes(c.buf[:end]), marks=list(c.marks),
-                fate=c.fate, overflow=c.overflow, sent=bytes(c.sent),
+                fate=c.fate, overflow=overflow, sent=bytes(c.sent),
                 note="reset by peer" if c.reset else "")
             for s in (c.sock, c.down):
                 if s is not None:

@@ -22,7 +22,8 @@ LEVELS = ("MUST", "SHOULD", "IMPL", "UNDEF", "INFO")
 VIAS = ("curl", "raw")
 FATES = ("open", "closed", "any")
 ORDERS = ("any", "strict")
-CAPS = ("memory", "body", "file", "fragment", "overlapped", "opaque", "recv-body")
+CAPS = ("memory", "body", "file", "fragment", "overlapped", "opaque", "recv-body",
+        "fill", "defer", "response-v2")           # the last three: protocol version 1.1
 
 # HTTP_HEADER_ID 0..29 for a response (spec 01-interface.md, section 1.4).
 KNOWN_HEADERS = (
@@ -71,10 +72,11 @@ FNS = ("response", "body", "recv_body", "receive")
 # one that expects a delivery waits as long as an ordinary RECEIVE.
 RECEIVE_QUIET_MS = 100
 RECEIVE_MAX_MS = 3000
-CHUNK_KINDS = ("memory", "memory_null", "file", "fragment", "fragment_ex", "type")
+CHUNK_KINDS = ("memory", "memory_null", "fill", "file", "fragment", "fragment_ex", "type")
 CHUNK_KEYS = {
     "memory": {"memory", "times"},
     "memory_null": {"memory_null", "times"},
+    "fill": {"fill", "length", "times"},
     "file": {"file", "start", "length", "times"},
     "fragment": {"fragment", "content", "missing", "times"},
     "fragment_ex": {"fragment_ex", "content", "missing", "start", "length", "times"},
@@ -367,6 +369,15 @@ def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
             item["data"] = c.byte_string(ch["memory"], f + ".memory")
         elif kind == "memory_null":
             item["length"] = c.integer(ch["memory_null"], f + ".memory_null", 0, U32)
+        elif kind == "fill":
+            # LEN copies of one byte, made by the adapter (protocol 1.1, chunk fill:)
+            byte = c.byte_string(ch["fill"], f + ".fill")
+            if byte is not None and len(byte) != 1:
+                c.err(f + ".fill", f"expected exactly one byte, got {len(byte)}")
+            item["byte"] = byte
+            if "length" not in ch:
+                c.err(f + ".length", "missing: how many copies of the byte")
+            item["length"] = c.integer(ch.get("length", 0), f + ".length", 0, U32)
         elif kind == "type":
             item["type"] = c.integer(ch["type"], f + ".type", 0, U32)
         else:
@@ -769,6 +780,8 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
                 derived.add("file")
             if ch["kind"] in ("fragment", "fragment_ex"):
                 derived.add("fragment")
+            if ch["kind"] == "fill":
+                derived.add("fill")
     case["needs"] = sorted(derived)
     case["requests"] = requests
     case["calls"] = calls

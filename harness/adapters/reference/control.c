@@ -181,8 +181,31 @@ static int content(struct call_build *b, const char *hex, struct hs_chunk *k)
     return 0;
 }
 
-/* chunk=mem:HEX / memnull:LEN / file:HEX:START:LEN / frag:NAME:HEX /
- *       fragex:NAME:HEX:START:LEN / type:N */
+/* fill:HEXBYTE:LEN (protocol 1.1): LEN copies of one byte, made here. */
+static int fill_chunk(struct call_build *b, const char *byte, const char *len, struct hs_chunk *k)
+{
+    hs_byte *one, *p;
+    size_t n;
+    uint64_t x;
+    if (ctl_hex(&b->s->arena, byte, &one, &n) != 0 || n != 1)
+        return BAD(b, "bad fill byte '%.32s' (two hex digits)", byte);
+    if (number_max(len, UINT32_MAX, &x) != 0)
+        return BAD(b, "bad fill length '%.32s'", len);
+    if (x > CTL_MAX_FILL)
+        return BAD(b, "fill length %llu is more than this adapter supports (%u)",
+                   (unsigned long long)x, CTL_MAX_FILL);
+    p = arena_alloc(&b->s->arena, (size_t)x);
+    if (p == NULL)
+        return BAD(b, "out of memory for a fill chunk of %llu bytes", (unsigned long long)x);
+    memset(p, one[0], (size_t)x);
+    k->type = HttpDataChunkFromMemory;
+    k->data = p;
+    k->len = (uint32_t)x;
+    return 0;
+}
+
+/* chunk=mem:HEX / memnull:LEN / fill:HEXBYTE:LEN / file:HEX:START:LEN /
+ *       frag:NAME:HEX / fragex:NAME:HEX:START:LEN / type:N */
 static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
 {
     char *p[6];
@@ -203,6 +226,8 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
         k->len = (uint32_t)x;
         return 0;
     }
+    if (strcmp(p[0], "fill") == 0 && n == 3)
+        return fill_chunk(b, p[1], p[2], k);
     if (strcmp(p[0], "file") == 0 && n == 4) {
         k->type = HttpDataChunkFromFileHandle;
         return content(b, p[1], k) != 0 ? -1 : range(b, p[2], p[3], k);

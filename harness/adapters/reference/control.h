@@ -14,6 +14,7 @@
 #define CTL_MAX_REF     64                   /* characters of a ref */
 #define CTL_MAX_LINE    (256u * 1024u * 1024u) /* bytes of one command line */
 #define CTL_ERR_LEN     160
+#define CTL_MAX_FILL    (256u * 1024u * 1024u) /* bytes of one fill: chunk */
 
 /* Allocations that live as long as one command. */
 struct arena {

@@ -25,8 +25,8 @@
 #include "log.h"
 
 #define ADAPTER_NAME     "reference"
-#define ADAPTER_VERSION  "0.1.0"
-#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body"
+#define ADAPTER_VERSION  "0.2.0"
+#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill"
 #define PROTOCOL_VERSION 1u
 #define RECV_BODY_MAX    (1024u * 1024u)
 

@@ -1,0 +1,81 @@
+"""Proof status from the committed reports of `make prove` (never runs Frama-C).
+
+reports/proof/summary.json has the goals of each function; wp-stats.json,
+Frama-C WP's own statistics, names every goal, which gives the goals of one
+behaviour: its ensures and assigns clauses and its smoke test
+(`<fn>_<behaviour>_ensures`, `<fn>_wp_smoke_<behaviour>_assumes`). A named
+clause's goals are `<fn>_ensures_<name>`. Goals of the whole function
+(runtime errors, complete/disjoint, callee preconditions) are counted for the
+function only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+CLAUSES = r"(?:ensures|assigns|exits|allocates|frees)"
+
+
+@dataclass
+class Goals:
+    proved: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.proved == self.total
+
+    def __str__(self) -> str:
+        return f"{self.proved}/{self.total}"
+
+
+@dataclass
+class Proof:
+    available: bool
+    passed: bool | None
+    total: Goals | None
+    functions: dict[str, Goals]
+    goal_stats: dict[str, dict]          # function -> goal name -> wp:main counts
+    problems: list[str]
+
+    def function(self, name: str) -> Goals | None:
+        return self.functions.get(name)
+
+    def element(self, function: str, name: str, kind: str) -> Goals | None:
+        """Goals of one behaviour (kind "behavior") or one named clause."""
+        goals = self.goal_stats.get(function)
+        if goals is None:
+            return None
+        fn, nm = re.escape(function), re.escape(name)
+        if kind == "behavior":
+            pattern = re.compile(rf"^(?:{fn}_{nm}_{CLAUSES}(?:_\d+)?|{fn}_wp_smoke_{nm}_assumes)$")
+        else:
+            pattern = re.compile(rf"^{fn}_{re.escape(kind)}_{nm}(?:_\d+)?$")
+        proved = total = 0
+        for goal, stats in goals.items():
+            if pattern.match(goal):
+                main = stats.get("wp:main", {})
+                proved += main.get("valid", 0)
+                total += main.get("total", 0)
+        return Goals(proved, total) if total else None
+
+
+def load_proof(proof_dir: str | Path) -> Proof:
+    proof_dir = Path(proof_dir)
+    summary_path = proof_dir / "summary.json"
+    stats_path = proof_dir / "wp-stats.json"
+    if not summary_path.exists():
+        return Proof(False, None, None, {}, {}, [])
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    functions = {name: Goals(g["proved"], g["total"])
+                 for name, g in summary.get("functions", {}).items()}
+    goal_stats = {}
+    if stats_path.exists():
+        stats = json.loads(stats_path.read_text(encoding="utf-8"))
+        goal_stats = stats.get("wp:functions", {})
+    total = summary.get("goals", {})
+    return Proof(True, summary.get("passed"), Goals(total.get("proved", 0), total.get("total", 0)),
+                 functions, goal_stats, list(summary.get("problems", [])))

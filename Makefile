@@ -7,6 +7,7 @@
 #   make coverage  rule coverage of the cases, branch coverage of the model under the suite
 #   make mutate    mutation score of the suite against mutants of the model
 #   make bench     measure the suite's speed against the reference adapter
+#   make docs      the browsable site (reports/site/) and reports/traceability.md
 
 SHELL   := /bin/bash
 PYTHON  := /usr/bin/python3
@@ -24,8 +25,10 @@ JOBS    ?= auto
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
+# make docs and its browser tests (tests/test_site.py).
+DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
-.PHONY: all deps build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
+.PHONY: all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
 
@@ -41,6 +44,23 @@ deps:
 	fi
 	@why3 config detect >/dev/null 2>&1 || true
 	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
+
+# Idempotent, like deps; waits for another apt run to release the dpkg lock.
+deps-docs:
+	@missing=""; for p in $(DOCS_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
+	fi
+
+# The site from the spec, the contracts, the committed proof reports, the cases and every
+# reports/<impl>/results.json; fails when a traceability gap has no reason.
+docs: deps-docs
+	$(PYTHON) -m tools.docs
 
 build: $(BUILD)/hs-reference-adapter $(BUILD)/unit-tests $(BUILD)/unit-tests-san
 
@@ -93,10 +113,10 @@ bench: deps $(BUILD)/hs-reference-adapter
 	@echo "cold proof (no cache), target under 10 minutes:"
 	PROVE_CACHE=none PROVE_OUT=$(BUILD)/proof-cold tools/prove.sh
 
-pytest: $(BUILD)/hs-reference-adapter
+pytest: deps-docs $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m pytest -q tests
 
-test: deps build unit fuzz prove pytest conform
+test: deps build unit fuzz prove pytest conform docs
 
 clean:
 	rm -rf $(BUILD)

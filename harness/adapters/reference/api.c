@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
+#include "deferred.h"
 #include "faults.h"
 #include "hs_model.h"
 #include "hs_render.h"
 #include "http_conn.h"
 #include "log.h"
+#include "response_info.h"
 #include "timeutil.h"
 
 #define FIRST_REQUEST_ID 0x1000000000000001ull
@@ -165,6 +167,35 @@ int api_receive(const char *ref, int timeout_ms, struct api_request *out)
 
 /* ---- CALL ---------------------------------------------------------------------------- */
 
+/* overlapped=defer: the model commits now, the bytes go out from the poll loop
+ * (deferred.h); the completion comes with WAIT. Takes buf over. */
+static int send_deferred(struct call_spec *s, struct xrec *r, struct conn *c, struct hs_plan p,
+                         hs_byte *buf, size_t n, struct api_result *out, const char **err)
+{
+    struct op *o = op_add(s->op, r->x.id, c->serial, buf, n);
+    if (o == NULL) {
+        *err = "out of memory";
+        return -1;
+    }
+    switch (hs_commit(&r->x, p, n)) {
+    case HS_ST_DONE:
+        o->out.then = NET_THEN_DONE;
+        o->out.close_after = p.close_after;
+        break;
+    case HS_ST_OPAQUE:
+        o->out.then = NET_THEN_OPAQUE;
+        break;
+    default:
+        o->out.then = NET_THEN_NOTHING;
+        break;
+    }
+    net_send_deferred(c, &o->out);
+    /* CONN-ASYNC-RESULT: pending; BytesSent is not written for it */
+    out->rc = fault_rc(ERROR_IO_PENDING);
+    out->completion_pending = 1;
+    return 0;
+}
+
 /* Steps 2 to 4 of an accepted call: plan, render, send, commit. */
 static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, int ctl_fd,
                          struct api_result *out, const char **err)
@@ -175,7 +206,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     uint16_t kn = is_head ? s->resp.chunk_count : s->call.chunk_count;
     hs_byte date[HS_DATE_LEN];
     struct hs_plan p;
-    size_t head = 0, body, n, w = 0;
+    size_t head = 0, body, n, w = 0, info = 0;
     hs_byte *buf;
     int rc;
 
@@ -187,19 +218,27 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
         p = hs_plan_body(&s->call, x);
     }
     body = hs_render_body(k, kn, NULL, 0);
-    if ((uint64_t)body != p.body_len || head > SIZE_MAX / 2 || body > SIZE_MAX / 2) {
+    if (is_head)
+        info = info_render(s->multi, s->n_multi, NULL);   /* RESP-INFO-MULTIPLE-KNOWN */
+    if ((uint64_t)body != p.body_len || head > SIZE_MAX / 4 || body > SIZE_MAX / 4 ||
+        info > SIZE_MAX / 4) {
         *err = "internal error: plan and rendering disagree";
         return -1;
     }
-    buf = malloc(head + body + 65);         /* + room for the byte faults */
+    buf = malloc(head + info + body + 65);  /* + room for the byte faults */
     if (buf == NULL) {
         *err = "out of memory";
         return -1;
     }
-    if (is_head)
+    if (is_head) {
         hs_render_head(&s->resp, p, &cfg, date, buf, head);
+        head = info_insert(s->multi, s->n_multi, buf, head, info);
+    }
     hs_render_body(k, kn, buf + head, body);
     n = fault_bytes(buf, head + body, head, date, p.next_state == HS_ST_DONE);
+
+    if (s->defer)
+        return send_deferred(s, r, c, p, buf, n, out, err);
 
     if (fault_mode == FAULT_ENDLESS && is_head) {
         uint64_t total;
@@ -256,6 +295,10 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
         *err = "unknown ref";
         return -1;
     }
+    if (s->defer && op_find(s->op) != NULL) {
+        *err = "op name already used since the last RESET";
+        return -1;
+    }
     if (s->id_kind == CTL_ID_LITERAL)
         id = s->id_literal;
     s->call.request_id = id;
@@ -263,6 +306,11 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
         r = find_x(id);
     if (r != NULL)
         refresh(r);
+    if (r != NULL && op_pending_for(r->x.id)) {
+        /* CALL-CONCURRENT-SEND: an earlier send on this id is still pending */
+        out->rc = fault_rc(ERROR_BAD_COMMAND);
+        return 0;
+    }
 
     if (s->call.function == HS_FN_SEND_RESPONSE)
         rule = hs_check_send_response(&s->call, r != NULL ? &r->x : NULL);
@@ -308,9 +356,31 @@ int api_recv_body(const char *ref, size_t max, int timeout_ms, hs_byte *buf, siz
     }
 }
 
+int api_wait(const char *op, int timeout_ms, uint32_t *rc, uint64_t *count, const char **err)
+{
+    struct op *o = op_find(op);
+    if (o == NULL) {
+        *err = "unknown op";
+        return -1;
+    }
+    return op_wait(o, timeout_ms, rc, count);
+}
+
+int api_cancel(const char *op, const char **err)
+{
+    struct op *o = op_find(op);
+    if (o == NULL) {
+        *err = "unknown op";
+        return -1;
+    }
+    op_cancel(o);
+    return 0;
+}
+
 void api_reset(void)
 {
     net_reset();
+    op_reset();
     free(xs);
     xs = NULL;
     n_xs = cap_xs = 0;

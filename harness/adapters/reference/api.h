@@ -32,6 +32,7 @@ struct api_result {
     uint64_t bytes_sent;
     int completion_set;
     uint64_t completion;
+    int completion_pending;     /* overlapped=defer: "completion=pending" */
 };
 
 /* Makes the call. -1 with *err when the command cannot be carried out.
@@ -44,7 +45,14 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
 int api_recv_body(const char *ref, size_t max, int timeout_ms, hs_byte *buf, size_t *n,
                   const char **err);
 
-/* Forgets every request id and closes every connection. */
+/* WAIT (protocol 1.1): 1 with the completion's rc and count, 0 when still
+ * pending after timeout_ms, -1 with *err for an unknown op. */
+int api_wait(const char *op, int timeout_ms, uint32_t *rc, uint64_t *count, const char **err);
+
+/* CANCEL (protocol 1.1): 0, or -1 with *err for an unknown op. */
+int api_cancel(const char *op, const char **err);
+
+/* Forgets every request id and operation and closes every connection. */
 void api_reset(void);
 
 #endif

@@ -145,6 +145,7 @@ static int colon_parts(char *s, char **parts, int max)
 
 struct call_build {
     struct call_spec *s;
+    int version_given;          /* response_version= was given */
     struct hs_chunk *chunks;
     size_t n_chunks;
     int chunks_null;
@@ -253,6 +254,58 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
     return BAD(b, "bad chunk '%.32s'", p[0]);
 }
 
+/* The known header ids whose V1 slot the model interprets: the framing and the
+ * generated headers it renders do not see response info, so the reference does
+ * not take them in multi_known. */
+static int model_reads_slot(uint64_t id)
+{
+    return id == HttpHeaderConnection || id == HttpHeaderDate || id == HttpHeaderTransferEncoding ||
+           id == HttpHeaderContentLength || id == HttpHeaderServer;
+}
+
+/* multi_known=ID:FLAGS:HEX,HEX,... (protocol 1.1) */
+static int multi_known_arg(struct call_build *b, char *v, struct ctl_multi_known *m)
+{
+    char *p[4];
+    uint64_t id, flags;
+    size_t count = 1;
+    char *val;
+
+    if (colon_parts(v, p, 3) != 3)
+        return BAD(b, "bad multi_known (ID:FLAGS:HEX,HEX,...)");
+    if (number_max(p[0], UINT32_MAX, &id) != 0)
+        return BAD(b, "bad multi_known header id '%.32s'", p[0]);
+    if (id >= HttpHeaderResponseMaximum || model_reads_slot(id))
+        return BAD(b, "multi_known header id %llu is not supported by this adapter "
+                      "(0..29 without 1, 2, 6, 11, 26)", (unsigned long long)id);
+    if (number_max(p[1], UINT32_MAX, &flags) != 0)
+        return BAD(b, "bad multi_known flags '%.32s'", p[1]);
+    for (const char *q = p[2]; *q != '\0'; q++)
+        count += *q == ',';
+    if (count > UINT16_MAX)
+        return BAD(b, "multi_known has more than 65535 values");
+    m->values = arena_alloc(&b->s->arena, count * sizeof *m->values);
+    if (m->values == NULL)
+        return BAD(b, "out of memory");
+    m->id = (uint32_t)id;
+    m->flags = (uint32_t)flags;
+    m->count = (uint16_t)count;
+    val = p[2];
+    for (size_t i = 0; i < count; i++) {
+        char *comma = strchr(val, ',');
+        hs_byte *bytes;
+        size_t n;
+        if (comma != NULL)
+            *comma = '\0';
+        if (ctl_hex(&b->s->arena, val, &bytes, &n) != 0 || n > UINT16_MAX)
+            return BAD(b, "bad multi_known value %zu '%.32s'", i + 1, val);
+        m->values[i].value = bytes;
+        m->values[i].len = (uint16_t)n;
+        val = comma != NULL ? comma + 1 : val + strlen(val);
+    }
+    return 0;
+}
+
 /* "N.M" */
 static int version_arg(struct call_build *b, char *v)
 {
@@ -331,7 +384,26 @@ static int one_arg(struct call_build *b, char *key, char *v)
     } else if (strcmp(key, "bytes_sent") == 0) {
         return flag01(b, key, v, &s->bytes_sent);
     } else if (strcmp(key, "overlapped") == 0) {
-        return flag01(b, key, v, &s->overlapped);
+        if (strcmp(v, "defer") == 0) {          /* protocol 1.1 */
+            s->overlapped = 1;
+            s->defer = 1;
+            return 0;
+        }
+        if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            return BAD(b, "overlapped must be 0, 1 or defer");
+        s->overlapped = v[0] == '1';
+        s->defer = 0;
+    } else if (strcmp(key, "op") == 0) {
+        if (!ctl_is_ref(v))
+            return BAD(b, "bad op '%.32s' (1 to 64 letters, digits or _)", v);
+        s->op = v;
+    } else if (strcmp(key, "response_version") == 0) {
+        if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0)
+            return BAD(b, "response_version must be 1 or 2");
+        s->response_version = v[0] - '0';
+        b->version_given = 1;
+    } else if (strcmp(key, "multi_known") == 0) {
+        return multi_known_arg(b, v, &s->multi[s->n_multi++]);
     } else if (strcmp(key, "cache") == 0) {
         if (strcmp(v, "none") == 0) {
             c->cache_policy = NULL;
@@ -423,7 +495,7 @@ static int one_arg(struct call_build *b, char *key, char *v)
 int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t errlen)
 {
     struct call_build b;
-    size_t want_chunks = 0, want_unknown = 0;
+    size_t want_chunks = 0, want_unknown = 0, want_multi = 0;
     int id_seen = 0;
 
     memset(s, 0, sizeof *s);
@@ -437,6 +509,7 @@ int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t 
     s->resp.status = 200;
     s->resp.major = 1;
     s->resp.minor = 1;
+    s->response_version = 1;
 
     if (n < 2)
         return BAD(&b, "CALL needs a function");
@@ -450,12 +523,14 @@ int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t 
     for (int i = 2; i < n; i++) {
         want_chunks += strncmp(fields[i], "chunk=", 6) == 0;
         want_unknown += strncmp(fields[i], "unknown=", 8) == 0;
+        want_multi += strncmp(fields[i], "multi_known=", 12) == 0;
     }
-    if (want_chunks > UINT16_MAX || want_unknown > UINT16_MAX)
-        return BAD(&b, "more than 65535 chunks or unknown headers");
+    if (want_chunks > UINT16_MAX || want_unknown > UINT16_MAX || want_multi > UINT16_MAX)
+        return BAD(&b, "more than 65535 chunks, unknown headers or multi_known entries");
     b.chunks = arena_alloc(&s->arena, want_chunks * sizeof *b.chunks);
     b.unknown = arena_alloc(&s->arena, want_unknown * sizeof *b.unknown);
-    if (b.chunks == NULL || b.unknown == NULL)
+    s->multi = arena_alloc(&s->arena, want_multi * sizeof *s->multi);
+    if (b.chunks == NULL || b.unknown == NULL || s->multi == NULL)
         return BAD(&b, "out of memory");
 
     for (int i = 2; i < n; i++) {
@@ -471,6 +546,16 @@ int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t 
         return BAD(&b, "id is required");
     if ((b.chunks_null && b.n_chunks > 0) || (b.unknown_null && b.n_unknown > 0))
         return BAD(&b, "both chunk and chunks_null, or unknown and unknown_null");
+    if (s->defer && s->op == NULL)
+        return BAD(&b, "overlapped=defer needs op=NAME");
+    if (!s->defer && s->op != NULL)
+        return BAD(&b, "op is only for overlapped=defer");
+    if (s->n_multi > 0 && b.version_given && s->response_version != 2)
+        return BAD(&b, "multi_known needs response_version=2");
+    if (s->n_multi > 0)
+        s->response_version = 2;
+    if (s->call.function == HS_FN_SEND_BODY && (b.version_given || s->n_multi > 0))
+        return BAD(&b, "response_version and multi_known are for CALL response only");
 
     if (!b.unknown_null) {
         s->resp.unknown = b.n_unknown > 0 ? b.unknown : NULL;

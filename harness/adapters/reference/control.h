@@ -42,6 +42,15 @@ int ctl_is_ref(const char *s);
 #define CTL_ID_NULL     1
 #define CTL_ID_LITERAL  2
 
+/* One multi_known argument (protocol 1.1): an HTTP_RESPONSE_INFO of type
+ * HttpResponseInfoTypeMultipleKnownHeaders with its values. */
+struct ctl_multi_known {
+    uint32_t id;                /* HeaderId */
+    uint32_t flags;             /* Flags */
+    uint16_t count;             /* KnownHeaderCount, at least 1 */
+    struct hs_known_header *values;
+};
+
 /* One CALL, its arguments in the model's structures. */
 struct call_spec {
     int id_kind;                /* CTL_ID_* */
@@ -49,6 +58,11 @@ struct call_spec {
     uint64_t id_literal;        /* CTL_ID_LITERAL */
     int bytes_sent;             /* pass a BytesSent variable */
     int overlapped;             /* pass an OVERLAPPED */
+    int defer;                  /* overlapped=defer: reply before the completion */
+    const char *op;             /* its name (op=) */
+    int response_version;       /* 1 or 2 (HTTP_RESPONSE_V2) */
+    struct ctl_multi_known *multi;  /* the response-info entries of a V2 response */
+    size_t n_multi;
     struct hs_call call;        /* call.request_id is filled in by the caller */
     struct hs_response resp;
     struct hs_cache_policy cache;

@@ -25,6 +25,8 @@ static int n_conns;
 static uint64_t next_serial = 1;
 static uint64_t next_ready_seq = 1;
 
+static void flush_out(struct conn *c);
+
 static int set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL, 0);
@@ -116,6 +118,10 @@ static void conn_read(struct conn *c)
 
 void net_drop(struct conn *c)
 {
+    if (c->out != NULL) {
+        c->out->state = NET_OUT_FAILED;
+        c->out = NULL;
+    }
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -292,10 +298,10 @@ int net_wait(int timeout_ms, int watch_fd)
     for (struct conn *c = conns; c != NULL; c = c->next) {
         if (c->phase == CP_LINGER && (soonest < 0 || c->linger_until < soonest))
             soonest = c->linger_until;
-        if (!wants_input(c))
+        if (!wants_input(c) && c->out == NULL)
             continue;
         pf[n].fd = c->fd;
-        pf[n].events = POLLIN;
+        pf[n].events = (short)((wants_input(c) ? POLLIN : 0) | (c->out != NULL ? POLLOUT : 0));
         who[n++] = c;
     }
     if (soonest >= 0) {
@@ -310,9 +316,12 @@ int net_wait(int timeout_ms, int watch_fd)
     for (size_t i = 0; r > 0 && i < n; i++) {
         if (pf[i].revents == 0)
             continue;
-        if (who[i] != NULL)
-            conn_read(who[i]);
-        else if (pf[i].fd == watch_fd)
+        if (who[i] != NULL) {
+            if (who[i]->out != NULL && (pf[i].revents & (POLLOUT | POLLERR | POLLHUP)))
+                flush_out(who[i]);
+            if (who[i]->phase != CP_CLOSED)
+                conn_read(who[i]);
+        } else if (pf[i].fd == watch_fd)
             watch_ready = 1;
         else
             accept_all();
@@ -394,6 +403,43 @@ int net_send(struct conn *c, const hs_byte *p, size_t n, int timeout_ms, size_t 
     }
     *written = off;
     return rc;
+}
+
+/* Writes what the socket takes now of c's deferred send, without waiting. */
+static void flush_out(struct conn *c)
+{
+    struct net_out *o = c->out;
+    while (o->off < o->len) {
+        ssize_t r = send(c->fd, o->buf + o->off, o->len - o->off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (r > 0) {
+            o->off += (size_t)r;
+            continue;
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        /* CALL-SYSTEM-ERROR: the client is gone; the send fails, it never succeeds short */
+        log_msg("connection %llu: deferred send stopped after %zu of %zu bytes: %s",
+                (unsigned long long)c->serial, o->off, o->len, strerror(errno));
+        c->peer_closed = 1;
+        net_drop(c);
+        return;
+    }
+    c->out = NULL;
+    o->state = NET_OUT_DONE;
+    if (o->then == NET_THEN_DONE)
+        net_response_done(c, o->close_after);
+    else if (o->then == NET_THEN_OPAQUE)
+        net_go_opaque(c);
+}
+
+void net_send_deferred(struct conn *c, struct net_out *o)
+{
+    o->off = 0;
+    o->state = NET_OUT_PENDING;
+    c->out = o;
+    flush_out(c);
 }
 
 /* ---- request body and opaque bytes ----------------------------------------------- */

@@ -31,6 +31,20 @@ enum conn_phase {
     CP_KEPT       /* fault keep-open: should be closed, is not */
 };
 
+/* The bytes of one deferred send (protocol 1.1 defer), written from the poll
+ * loop whenever the connection is writable. Owned by the caller, which keeps
+ * it alive while state is NET_OUT_PENDING. */
+enum net_out_state { NET_OUT_PENDING, NET_OUT_DONE, NET_OUT_FAILED };
+enum net_out_then  { NET_THEN_NOTHING, NET_THEN_DONE, NET_THEN_OPAQUE };
+
+struct net_out {
+    const hs_byte *buf;
+    size_t len, off;             /* off: bytes written so far */
+    enum net_out_state state;
+    enum net_out_then then;      /* once all is written: the response is done, or opaque */
+    int close_after;             /* with NET_THEN_DONE: close the connection */
+};
+
 struct conn {
     uint64_t serial;             /* never reused */
     int fd;
@@ -43,6 +57,7 @@ struct conn {
     struct hp_body body;         /* its body, still to be read */
     uint64_t ready_seq;          /* delivery order of CP_READY connections */
     int64_t linger_until;        /* CP_LINGER deadline */
+    struct net_out *out;         /* a deferred send still writing, or NULL */
     struct conn *next;
 };
 
@@ -71,6 +86,11 @@ int net_peer_gone(struct conn *c);
  * many went out. Returns 0 when all did, -1 otherwise. */
 int net_send(struct conn *c, const hs_byte *p, size_t n, int timeout_ms, size_t *written);
 
+/* Starts a deferred send of o on c: what fits goes out now, the rest from the
+ * poll loop. When all is written, o->state becomes NET_OUT_DONE and o->then is
+ * carried out; when the connection fails or is dropped first, NET_OUT_FAILED. */
+void net_send_deferred(struct conn *c, struct net_out *o);
+
 /* Up to cap bytes of request body (or of raw bytes in CP_OPAQUE) from what
  * has arrived. *end is set when no more will come. */
 size_t net_take_body(struct conn *c, hs_byte *out, size_t cap, int *end);
@@ -82,7 +102,7 @@ void net_response_done(struct conn *c, int close);
 /* The connection carries raw bytes from now on. */
 void net_go_opaque(struct conn *c);
 
-/* Closes at once and forgets the connection. */
+/* Closes at once and forgets the connection (a deferred send on it fails). */
 void net_drop(struct conn *c);
 
 /* Closes every connection (and any waiting in the backlog); keeps the listener. */

@@ -26,7 +26,7 @@
 
 #define ADAPTER_NAME     "reference"
 #define ADAPTER_VERSION  "0.2.0"
-#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill"
+#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill,defer,response-v2"
 #define PROTOCOL_VERSION 1u
 #define RECV_BODY_MAX    (1024u * 1024u)
 
@@ -139,6 +139,8 @@ static void cmd_call(char **f, int n)
             snprintf(bs, sizeof bs, "%llu", (unsigned long long)res.bytes_sent);
         if (res.completion_set)
             snprintf(co, sizeof co, "%llu", (unsigned long long)res.completion);
+        if (res.completion_pending)
+            strcpy(co, "pending");
         ctl_reply("RESULT %u bytes_sent=%s completion=%s", (unsigned)res.rc, bs, co);
     }
     ctl_call_free(&s);
@@ -171,6 +173,41 @@ static void cmd_recv_body(char **f, int n)
     else
         ctl_reply_body(buf, got);
     free(buf);
+}
+
+/* WAIT op timeout-ms (protocol 1.1) */
+static void cmd_wait(char **f, int n)
+{
+    int timeout, r;
+    uint32_t rc = 0;
+    uint64_t count = 0;
+    const char *why = NULL;
+
+    if (n != 3 || !ctl_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
+        ctl_reply("ERROR usage: WAIT op timeout-ms");
+        return;
+    }
+    r = api_wait(f[1], timeout, &rc, &count, &why);
+    if (r < 0)
+        ctl_reply("ERROR %s '%s'", why, f[1]);
+    else if (r == 0)
+        ctl_reply("TIMEOUT");
+    else
+        ctl_reply("COMPLETION %u %llu", (unsigned)rc, (unsigned long long)count);
+}
+
+/* CANCEL op (protocol 1.1) */
+static void cmd_cancel(char **f, int n)
+{
+    const char *why = NULL;
+    if (n != 2 || !ctl_is_ref(f[1])) {
+        ctl_reply("ERROR usage: CANCEL op");
+        return;
+    }
+    if (api_cancel(f[1], &why) != 0)
+        ctl_reply("ERROR %s '%s'", why, f[1]);
+    else
+        ctl_reply("OK");
 }
 
 static void handle_line(char *line, size_t len)
@@ -224,6 +261,10 @@ static void handle_line(char *line, size_t len)
         cmd_call(f, n);
     } else if (strcmp(f[0], "RECV_BODY") == 0) {
         cmd_recv_body(f, n);
+    } else if (strcmp(f[0], "WAIT") == 0) {
+        cmd_wait(f, n);
+    } else if (strcmp(f[0], "CANCEL") == 0) {
+        cmd_cancel(f, n);
     } else if (strcmp(f[0], "RESET") == 0) {
         if (n != 1) {
             ctl_reply("ERROR usage: RESET");

@@ -376,12 +376,19 @@ def summarise(results: list[dict], equivalents: dict[str, str], seconds: float, 
                           "line": r["line"], "original": r["original"], "mutated": r["mutated"],
                           "reason": equivalents.get(r["id"], "not killed by any case (a gap)"),
                           "equivalent": eq, "unit_tests": r.get("unit")})
-    total = len(scored)
+    scored_n = len(scored)
     n_eq = sum(s["equivalent"] for s in survivors)
+    # The mutation score's usual definition: killed over the mutants that can
+    # be killed, i.e. without the equivalent ones (each listed with its reason).
+    total = scored_n - n_eq
     return {
         "killed": killed, "total": total,
         "score": round(killed / total, 4) if total else None,
-        "score_excluding_equivalents": round(killed / (total - n_eq), 4) if total - n_eq else None,
+        "definition": "killed / (compiled mutants - equivalent survivors); a mutant is killed when "
+                      "the suite fails against it, in the plain build or, for survivors, under ASan/UBSan",
+        "compiled": scored_n, "equivalent": n_eq,
+        "raw_score": round(killed / scored_n, 4) if scored_n else None,
+        "killed_by_sanitizer": sum(bool(r.get("sanitizer")) for r in results),
         "stillborn": sum(r["status"] == "stillborn" for r in results),
         "errors": sum(r["status"] == "error" for r in results),
         "generated": len(results),
@@ -397,11 +404,15 @@ def summarise(results: list[dict], equivalents: dict[str, str], seconds: float, 
 def write_md(summary: dict, path: Path) -> None:
     s = summary
     lines = ["# Mutation testing of the conformance suite", "",
-             f"Mutants run: {s['generated']}; scored (compiled): {s['total']}; "
-             f"killed by the suite: {s['killed']}; score {s['score']}; "
-             f"stillborn: {s['stillborn']}; harness errors: {s['errors']}.",
-             f"Score counting equivalent survivors as not scored: {s['score_excluding_equivalents']}.",
-             f"The model's unit tests kill {s['unit_tests_killed']} of the {s['total']} (not part of the score).",
+             f"Mutants run: {s['generated']}; compiled: {s['compiled']}; equivalent survivors: "
+             f"{s['equivalent']}; killable: {s['total']}; killed by the suite: {s['killed']} "
+             f"({s['killed_by_sanitizer']} of them only under ASan/UBSan); "
+             f"stillborn: {s['stillborn']}; harness errors: {s['errors']}.", "",
+             f"**Score: {s['score']}** = killed / killable, the usual definition: an equivalent "
+             f"mutant (its behaviour is one the spec allows, or the same as the model's) cannot be "
+             f"killed by any correct case, and each is listed below with its reason. "
+             f"Killed over all compiled mutants: {s['raw_score']}.",
+             f"The model's unit tests kill {s['unit_tests_killed']} of the {s['compiled']} (not part of the score).",
              f"Run time: {s['run']['seconds']} s.", "",
              "| operator | total | killed | survived | equivalent | stillborn | score | unit tests kill |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -431,6 +442,9 @@ def main(argv=None) -> int:
                    help="run only mutants whose id contains this text; repeatable")
     p.add_argument("--sanitize", action="store_true",
                    help="build the mutant adapters with ASan/UBSan (out-of-bounds accesses crash)")
+    p.add_argument("--sanitize-survivors", action="store_true",
+                   help="run every survivor again with an ASan/UBSan build: an out-of-bounds "
+                        "read that the plain build gets away with is caught there")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
     p.add_argument("--jobs", default="2", help="suite workers per mutant (--jobs of harness.run)")
     p.add_argument("--parallel", type=int, default=1, help="mutants processed at once")
@@ -479,6 +493,16 @@ def main(argv=None) -> int:
 
     with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as ex:
         results = list(ex.map(one, numbered))
+        if args.sanitize_survivors and not args.sanitize:
+            again = [(r["n"], mu) for (n, mu), r in zip(numbered, results) if r["status"] == "survived"]
+            args.sanitize = True
+            for r2 in ex.map(one, again):
+                if r2["status"] == "killed":
+                    r = next(r for r in results if r["n"] == r2["n"])
+                    r["status"] = "killed"
+                    r["reason"] = "killed under ASan/UBSan: " + r2["reason"]
+                    r["sanitizer"] = True
+            args.sanitize = False
     summary = summarise(results, load_equivalents(Path(args.equivalents)), time.time() - t0,
                         sys.argv[1:] if argv is None else list(argv))
     out = Path(args.out)

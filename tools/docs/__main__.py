@@ -36,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.markdown).write_text(markdown_table.render(trace), encoding="utf-8")
     s = summary(trace)
     impls = ", ".join(r.name for r in trace.results) or "none"
-    print(f"docs: {len(written)} files in {args.out} ({time.monotonic() - started:.1f}s): "
+    try:
+        shown = Path(args.out).resolve().relative_to(ROOT)
+    except ValueError:
+        shown = Path(args.out)
+    print(f"docs: {len(written)} files in {shown}/ ({time.monotonic() - started:.1f}s): "
           f"{s['rules']} rules, {s['with_contract']} with a contract, {s['with_case']} with a case, "
           f"{s['cases']} cases, implementations: {impls}; {s['exceptions']} exceptions, "
           f"{s['problems']} problems")

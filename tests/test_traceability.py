@@ -100,10 +100,12 @@ def test_a_missing_reason_is_a_problem(tmp_path):
 
 
 def test_a_rule_without_case_or_reason_is_a_problem(tmp_path):
-    uncovered = tmp_path / "uncovered.toml"
-    uncovered.write_text("", encoding="utf-8")
-    problems = build(ROOT, uncovered=uncovered).problems
-    assert any("no case names it" in p for p in problems), problems
+    (tmp_path / "wire").mkdir()
+    shutil.copyfile(ROOT / "cases" / "wire" / "cl-auto-pong-pang-8.toml",
+                    tmp_path / "wire" / "cl-auto-pong-pang-8.toml")
+    problems = build(ROOT, cases_dir=tmp_path).problems
+    assert any(p.startswith("CALL-OK: no case names it") for p in problems), problems
+    assert not any(p.startswith("WIRE-CL-AUTO:") for p in problems), problems
 
 
 def test_results_are_discovered_and_bad_files_skipped(tmp_path):

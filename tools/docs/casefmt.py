@@ -19,7 +19,7 @@ EOL_LABELS = {"␍␊": "CRLF", "␍": "CR", "␊": "LF"}
 HIDDEN = {"queue": "valid", "reserved1": False, "reserved2": 0, "bytes_sent": True,
           "overlapped": False, "log": "none", "cache": "none", "response": "given",
           "version": "1.1", "resp_flags": 0, "trailers": (0, False), "flags": 0,
-          "max": 65536}
+          "max": 65536, "response_version": 1}
 
 
 def show_bytes(data: bytes | str | None, limit: int = 4000) -> Markup:
@@ -72,11 +72,14 @@ def _chunk(ch: dict) -> str:
 
 
 def chunks_text(chunks: list) -> list[str]:
-    """Chunks, runs of identical ones folded into one line with ×N."""
+    return folded([_chunk(ch) for ch in chunks])
+
+
+def folded(lines: list[str]) -> list[str]:
+    """Runs of identical lines folded into one line with ×N (9999 chunks or headers)."""
     out: list[str] = []
     previous, count = None, 0
-    for ch in chunks:
-        text = _chunk(ch)
+    for text in lines:
         if text == previous:
             count += 1
             continue
@@ -105,7 +108,7 @@ def call_arguments(call) -> list[tuple[str, str]]:
         elif key == "known":
             shown.append((key, "\n".join(f"{_known_name(k)}: {inline_bytes(v)}" for k, v in value.items())))
         elif key == "unknown":
-            shown.append((key, "\n".join(f"{inline_bytes(n)}: {inline_bytes(v)}" for n, v in value)))
+            shown.append((key, "\n".join(folded([f"{inline_bytes(n)}: {inline_bytes(v)}" for n, v in value]))))
         elif isinstance(value, bytes):
             shown.append((key, inline_bytes(value)))
         else:

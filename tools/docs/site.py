@@ -2,8 +2,9 @@
 
 Pages: index.html (the spec rule by rule, anchored by rule id, with each
 rule's contracts, proof, cases and verdicts), matrix.html (cases ×
-implementations), traceability.html, contracts.html, and one small page per
-case under cases/, so no page grows with the whole suite. Everything the
+implementations), traceability.html, contracts.html, one page per rule under
+rules/ with all its cases (the index shows the first ten), and one small page
+per case under cases/, so the rule pages do not grow with the whole suite. Everything the
 pages need (CSS, the matrix filter script) is copied next to them: viewing
 needs no network.
 """
@@ -119,9 +120,10 @@ def write_site(trace: Trace, out: str | Path, root: str | Path, spec_dir: str | 
     out, root = Path(out), Path(root)
     spec_dir = Path(spec_dir or root / "spec")
     env = _environment()
-    if (out / "cases").exists():
-        shutil.rmtree(out / "cases")
-    (out / "cases").mkdir(parents=True, exist_ok=True)
+    for sub in ("cases", "rules"):
+        if (out / sub).exists():
+            shutil.rmtree(out / sub)
+        (out / sub).mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     counts = summary(trace)
 
@@ -143,6 +145,10 @@ def write_site(trace: Trace, out: str | Path, root: str | Path, spec_dir: str | 
     for e in trace.contracts.elements:
         functions.setdefault(e.function, []).append(e)
     put("contracts.html", "contracts.html", functions=functions, page="contracts")
+    for t in trace.rules.values():
+        if t.cases:
+            put(f"rules/{t.rule.id}.html", "rule_cases.html", t=t, page="spec",
+                counts=_verdict_counts(trace, [c.id for c in t.cases]))
     for case in trace.cases:
         source = (root / case.file).read_text(encoding="utf-8", errors="replace")
         put(case_page(case.id), "case.html", case=case, source=source, page="case")

@@ -49,6 +49,12 @@ def site(tmp_path_factory):
     (reports / "made-up").mkdir()
     (reports / "made-up" / "results.json").write_text(json.dumps(_made_up_results(reference)),
                                                       encoding="utf-8")
+    # A user's file with only the required minimum, and a case the suite does not have.
+    minimal = {"schema": reference["schema"], "totals": {"PASS": 1, "FAIL": 1},
+               "cases": [{"id": reference["cases"][0]["id"], "verdict": "PASS"},
+                         {"id": "not-a-case-of-this-suite", "verdict": "FAIL"}]}
+    (reports / "minimal").mkdir()
+    (reports / "minimal" / "results.json").write_text(json.dumps(minimal), encoding="utf-8")
     trace = build(ROOT, reports_dir=reports)
     out = tmp_path_factory.mktemp("site")
     write_site(trace, out, ROOT)
@@ -115,7 +121,7 @@ def test_links_to_rules_from_other_pages_resolve(site, browser):
 def test_matrix_counts_match_each_results_file(site, browser):
     out, trace = site
     _open(browser, out / "matrix.html")
-    assert [r.name for r in trace.results][:1] == ["reference"] and len(trace.results) >= 2
+    assert [r.name for r in trace.results][:1] == ["reference"] and len(trace.results) >= 3
     for impl in trace.results:
         cells = browser.execute_script(
             "return Array.prototype.map.call("
@@ -130,6 +136,10 @@ def test_matrix_counts_match_each_results_file(site, browser):
             " function (td) { return [td.getAttribute('data-verdict'), td.textContent.trim()]; });",
             impl.name)
         assert {v: int(n) for v, n in shown} == impl.totals, impl.name
+    assert browser.execute_script(
+        "var row = Array.prototype.find.call(document.querySelectorAll('#matrix tr.case'),"
+        " function (r) { return r.textContent.indexOf('not-a-case-of-this-suite') >= 0; });"
+        "return row && row.textContent.indexOf('not in the suite') >= 0;")
     made_up = next(r for r in trace.results if r.name == "made-up")
     assert sum(1 for n in made_up.totals.values() if n) >= 5
 

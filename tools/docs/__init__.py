@@ -1,0 +1,1 @@
+"""The documentation site of the project (make docs): see __main__.py."""

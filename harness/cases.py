@@ -38,6 +38,7 @@ class Request:
     close_after_send: bool = False
     then: bytes | None = None
     pipelined_with: str | None = None       # sent in the same write as that request
+    pause_reading: bool = False             # the client does not read until a resume step
 
     def raw_for(self, hostport: str) -> bytes:
         return self.raw.replace(b"{host}", hostport.encode("ascii"))
@@ -46,7 +47,7 @@ class Request:
 @dataclass
 class Call:
     index: int                  # 1-based position among the case's calls
-    fn: str                     # response / body / recv_body / receive
+    fn: str                     # response / body / recv_body / receive / wait / cancel / resume
     id: str                     # request name, "null" or "0x..."
     args: dict[str, Any]
     expect: dict[str, Any]
@@ -58,6 +59,15 @@ class Call:
     @property
     def more_data(self) -> bool:
         return bool(self.flags & FLAG_MORE_DATA)
+
+    @property
+    def deferred(self) -> bool:
+        """overlapped = "defer": the reply does not wait for the completion (protocol 1.1)."""
+        return self.args.get("overlapped") == "defer"
+
+    @property
+    def op(self) -> str | None:
+        return self.args.get("op")
 
     def entity_bytes(self) -> int:
         """The number of entity bytes the call's chunks hold (when they are valid)."""
@@ -82,7 +92,7 @@ class Call:
         return line
 
     def _command(self) -> str:
-        if self.fn in ("recv_body", "receive"):
+        if self.fn not in ("response", "body"):
             raise ValueError(f"{self.fn} is not a CALL")
         a = self.args
         out = ["CALL", self.fn, f"id={self.id}"]
@@ -96,7 +106,9 @@ class Call:
             out.append(f"reserved2={a['reserved2']}")
         if a.get("bytes_sent") is False:
             out.append("bytes_sent=0")
-        if a.get("overlapped"):
+        if a.get("overlapped") == "defer":
+            out.append(f"overlapped=defer op={a['op']}")
+        elif a.get("overlapped"):
             out.append("overlapped=1")
         if a.get("log", "none") != "none":
             out.append(f"log={a['log']}")
@@ -126,6 +138,10 @@ class Call:
             count, pointer = a.get("trailers") or (0, False)
             if count or pointer:
                 out.append(f"trailers={count}:{int(bool(pointer))}")
+            if a.get("response_version", 1) == 2 and not a.get("multi_known"):
+                out.append("response_version=2")
+            for header, flags, values in a.get("multi_known") or []:
+                out.append(f"multi_known={header}:{flags}:" + ",".join(_hex(v) for v in values))
         for ch in a.get("chunks") or []:
             out.append("chunk=" + _chunk_arg(ch))
         if a.get("chunks_null") is not None:

@@ -64,6 +64,7 @@ class CallResult:
     completion: int | str | None = None
     data: bytes | None = None                 # recv_body: the bytes read (None: TIMEOUT)
     delivered: bool | None = None             # receive: REQUEST (True) or TIMEOUT (False)
+    pending: bool | None = None               # wait: TIMEOUT (True) or COMPLETION (False)
     reply: str = ""
 
     def to_dict(self) -> dict:
@@ -72,6 +73,10 @@ class CallResult:
             d["data"] = None if self.data is None else self.data.decode("latin-1")
         elif self.fn == "receive":
             d["delivered"] = self.delivered
+        elif self.fn == "wait":
+            d.update(rc=self.rc, completion=self.completion, pending=self.pending)
+        elif self.fn in ("cancel", "resume"):
+            pass
         else:
             d.update(rc=self.rc, bytes_sent=self.bytes_sent, completion=self.completion)
         return d
@@ -86,6 +91,7 @@ class ConnResult:
     note: str = ""
     overflow: int = 0           # bytes received beyond WIRE_CAP
     sent: bytes = b""           # what the client sent (the request bytes)
+    totals: list[tuple[int, int]] = field(default_factory=list)  # (call index, bytes so far)
 
     def end_after(self, call_index: int) -> int | None:
         """Bytes on this connection once call `call_index` had returned."""
@@ -107,6 +113,21 @@ class ConnResult:
             start = end
         if not marks and self.wire:
             out.append((0, self.wire))
+        return out
+
+    def counts(self) -> list[tuple[int, int]]:
+        """Like segments(), as byte counts that include the bytes beyond WIRE_CAP."""
+        out = []
+        start = 0
+        total = len(self.wire) + self.overflow
+        marks = self.totals or self.marks       # without totals: nothing went past the cap
+        for n, (idx, end) in enumerate(marks):
+            if n == len(marks) - 1:
+                end = total
+            out.append((idx, max(0, end - start)))
+            start = end
+        if not marks and total:
+            out.append((0, total))
         return out
 
 
@@ -143,6 +164,7 @@ class _Conn:
         self.reset = False
         self.overflow = 0
         self.marks: list[tuple[int, int]] = []
+        self.totals: list[tuple[int, int]] = []
         self.wire_end: int | None = None
         self.overflow_end: int | None = None    # overflow when wire_end was taken
         self.paused = False                     # the client does not read (pause_reading)
@@ -158,6 +180,9 @@ class _Conn:
 
     def capped(self) -> bool:
         return len(self.buf) >= WIRE_CAP
+
+    def total(self) -> int:
+        return len(self.buf) + self.overflow
 
     def readable(self) -> bool:
         """The client reads this connection now (beyond WIRE_CAP it only counts)."""
@@ -197,6 +222,7 @@ class Session:
         self.starts = 0
         self.sent_reqs: set[str] = set()        # requests whose bytes went out (this case)
         self.delivered: set[str] = set()        # requests a RECEIVE delivered (this case)
+        self.op_start: dict[str, tuple[str, int]] = {}  # op -> (connection, bytes before it)
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -532,13 +558,19 @@ class Session:
         for r in case.requests:
             if r.name not in referenced:
                 self._issue(case, r, deadline)
+        self.op_start = {}
         for call in case.calls:
             req = case.request(call.id)
-            if call.fn == "receive":
+            if call.fn in ("wait", "cancel", "resume"):
+                res = self._step(case, call, req, deadline)
+            elif call.fn == "receive":
                 res = self._receive_step(case, call, req, deadline)
             else:
                 if req is not None and req.name not in self.delivered:
                     self._issue(case, req, deadline)
+                if call.deferred and req is not None:
+                    c = self.conns.get(req.conn)
+                    self.op_start[call.op] = (req.conn, c.total() if c else 0)
                 res = self._call(call, deadline)
             out.calls.append(res)
             self._after_call(call, hint, deadline)
@@ -550,6 +582,8 @@ class Session:
                     c.sent += req.then
                     then_sent.add(req.name)
                     self._drain()
+        for c in self.conns.values():     # a paused client reads again for the fates
+            c.paused = False
         for r in case.requests:           # requests no call made us send yet
             if r.name not in self.sent_reqs:
                 self._issue(case, r, deadline)
@@ -587,6 +621,51 @@ class Session:
             raise AdapterError(f"bad CALL reply {_short(reply)}") from None
         return res
 
+    def _step(self, case: Case, call: Call, req: Request | None, deadline: float) -> CallResult:
+        """wait / cancel a deferred call (WAIT, CANCEL), or resume reading a paused
+        connection (no command)."""
+        res = CallResult(index=call.index, fn=call.fn)
+        if call.fn == "resume":
+            c = self.conns.get(req.conn) if req is not None else None
+            if c is not None:
+                c.paused = False
+            res.reply = "(reading again)"
+            return res
+        op = call.op
+        if call.fn == "cancel":
+            res.reply = self.command(f"CANCEL {op}", deadline)
+            if res.reply != "OK":
+                raise AdapterError(f"bad CANCEL reply {_short(res.reply)}")
+            return res
+        ms = call.args.get("timeout_ms") or self._ms(deadline)
+        reply = self.command(f"WAIT {op} {ms}", deadline)
+        res.reply = reply
+        parts = reply.split()
+        if reply == "TIMEOUT":
+            res.pending = True
+            return res
+        try:
+            if len(parts) != 3 or parts[0] != "COMPLETION":
+                raise ValueError
+            res.rc, res.completion = int(parts[1]), int(parts[2])
+        except ValueError:
+            raise AdapterError(f"bad WAIT reply {_short(reply)}") from None
+        res.pending = False
+        self._await_op_bytes(op, res.completion, deadline)
+        return res
+
+    def _await_op_bytes(self, op: str, count: int, deadline: float) -> None:
+        """After a completion the bytes may still be on their way: read until the
+        connection has as many as the completion reports since the call (or
+        close_wait passed), so that they are attributed to the operation."""
+        conn, start = self.op_start.get(op, ("", 0))
+        c = self.conns.get(conn)
+        if c is None:
+            return
+        until = min(deadline, time.monotonic() + self.close_wait)
+        while c.total() - start < count and c.readable() and time.monotonic() < until:
+            self._pump(until - time.monotonic())
+
     def _after_call(self, call: Call, hint: Outcome | None, deadline: float) -> None:
         self._drain()
         if hint is not None and self.settle > 0:
@@ -596,13 +675,14 @@ class Session:
                 for name, c in self.conns.items():
                     model = hint.conns.get(name)
                     want = model.end_after(call.index) if model else None
-                    if want is not None and not c.eof and len(c.buf) < want and not c.capped():
+                    if want is not None and c.readable() and len(c.buf) < want and not c.capped():
                         short = True
                 if not short:
                     break
                 self._pump(until - time.monotonic())
         for c in self.conns.values():
             c.marks.append((call.index, len(c.buf)))
+            c.totals.append((call.index, c.total()))
 
     def _ms(self, deadline: float, cap: float = 3.0) -> int:
         return max(1, int(min(cap, deadline - time.monotonic() - 0.1) * 1000))
@@ -643,6 +723,8 @@ class Session:
                                     f"connection {r.conn} before it")
             c.out += raw
             c.sent += raw
+        if any(g.pause_reading for g in group):
+            c.paused = True
         self.sent_reqs.update(g.name for g in group)
 
     def _deliver_before(self, case: Case, r: Request, deadline: float) -> None:
@@ -833,7 +915,7 @@ class Session:
             overflow = c.overflow_end if c.overflow_end is not None else c.overflow
             out.conns[name] = ConnResult(
                 name=name, wire=bytes(c.buf[:end]), marks=list(c.marks),
-                fate=c.fate, overflow=overflow, sent=bytes(c.sent),
+                fate=c.fate, overflow=overflow, sent=bytes(c.sent), totals=list(c.totals),
                 note="reset by peer" if c.reset else "")
             for s in (c.sock, c.down):
                 if s is not None:
@@ -857,7 +939,7 @@ def _count(field_text: str, prefix: str) -> int | str:
     if not field_text.startswith(prefix):
         raise ValueError(field_text)
     v = field_text[len(prefix):]
-    return "unset" if v == "unset" else int(v)
+    return v if v in ("unset", "pending") else int(v)
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -96,12 +96,52 @@ class Context:
 
 # ------------------------------------------------------------------ helpers
 
+def _owners(case: Case, out: Outcome, conn: str) -> dict[int, int]:
+    """Step index -> the deferred call its bytes on `conn` belong to. A deferred call
+    (overlapped = "defer") may write until its completion has been waited for, so
+    bytes that arrive during a later step that sends nothing itself (a wait, cancel
+    or resume step, a receive, a call that failed) are that call's."""
+    owners: dict[int, int] = {}
+    for call in case.calls:
+        res = out.call(call.index)
+        if not call.deferred or res is None or res.rc not in OK_RC or case.conn_of(call.id) != conn:
+            continue
+        for later in case.calls[call.index:]:
+            lres = out.call(later.index)
+            sends = (later.fn in ("response", "body") and lres is not None
+                     and lres.rc in OK_RC)
+            if not sends:
+                owners.setdefault(later.index, call.index)
+            if (later.fn == "wait" and later.op == call.op and lres is not None
+                    and lres.pending is False):
+                break
+    return owners
+
+
+def _merged(items: list[tuple[int, Any]], owners: dict[int, int], zero: Any) -> list[tuple[int, Any]]:
+    """Segments (or counts) with their step replaced by their owner, neighbours of one
+    owner joined."""
+    out: list[tuple[int, Any]] = []
+    for idx, data in items:
+        idx = owners.get(idx, idx)
+        if out and out[-1][0] == idx:
+            out[-1] = (idx, out[-1][1] + data)
+        else:
+            out.append((idx, data if data is not None else zero))
+    return out
+
+
+def _segments(case: Case, out: Outcome, conn: str) -> list[tuple[int, bytes]]:
+    r = out.conns.get(conn)
+    return _merged(r.segments(), _owners(case, out, conn), b"") if r is not None else []
+
+
 def _parts(case: Case, out: Outcome, conn: str) -> list[tuple[str, bytes]]:
     r = out.conns.get(conn)
     if r is None:
         return []
     parts = []
-    for idx, data in r.segments():
+    for idx, data in _segments(case, out, conn):
         kind = "none"
         call = case.calls[idx - 1] if 0 < idx <= len(case.calls) else None
         res = out.call(idx)
@@ -115,13 +155,14 @@ def _msgs(case: Case, out: Outcome, conn: str) -> list[Message]:
     return messages(_parts(case, out, conn))
 
 
-def _call_segment(out: Outcome, index: int) -> int:
-    """Bytes the call put on the wire (all connections)."""
+def _call_segment(case: Case, out: Outcome, index: int) -> int:
+    """Bytes the call put on the wire (all connections), counting those beyond the
+    bytes kept."""
     total = 0
-    for r in out.conns.values():
-        for idx, data in r.segments():
+    for name, r in out.conns.items():
+        for idx, n in _merged(r.counts(), _owners(case, out, name), 0):
             if idx == index:
-                total += len(data)
+                total += n
     return total
 
 
@@ -262,6 +303,12 @@ def check_model(case: Case, model: Outcome, ctx: Context) -> list[str]:
                 problems.append(f"call {call.index} (recv_body): read {res.data!r}, "
                                 f"the case expects {exp['data']!r}")
             continue
+        if call.fn in ("cancel", "resume"):
+            continue
+        if call.fn == "wait":
+            problems += [f"step {call.index} (wait {call.op}): the model's {t}"
+                         for _, t in _wait_problems(call, res, None, None)]
+            continue
         if exp.get("rc") and not rc_allowed(res.rc, exp["rc"]):
             problems.append(f"call {call.index} ({call.fn}): the model returns {rc_name(res.rc)}, "
                             f"the case allows {', '.join(map(rc_name, exp['rc']))}")
@@ -327,6 +374,13 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
                 found.append(("body", f"call {call.index} (recv_body): read {a.data!r}, "
                                       f"the model read {m.data!r}"))
             continue
+        if call.fn in ("cancel", "resume"):
+            continue
+        if call.fn == "wait":
+            found += [(cls, f"step {call.index} (wait {call.op}): {t}")
+                      for cls, t in _wait_problems(call, a, m, _call_segment(
+                          case, impl, _op_call(case, call.op)))]
+            continue
         allowed = exp.get("rc") or ([m.rc] if m else [])
         if not rc_allowed(a.rc, allowed):
             found.append(("return-code", f"call {call.index} ({call.fn}): returned "
@@ -335,7 +389,8 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
             want = exp.get("bytes_sent", "default")
             if want != "any" and not call.args.get("overlapped"):
                 if call.fn == "response":
-                    ok_values = {_call_segment(impl, call.index), call.entity_bytes(), "unset"}
+                    ok_values = {_call_segment(case, impl, call.index), call.entity_bytes(),
+                                 "unset"}
                     ok_values |= set(want) if isinstance(want, list) else (
                         {want} if want != "default" else set())
                 else:
@@ -344,8 +399,9 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
                     found.append(("bytes-sent", f"call {call.index} ({call.fn}): BytesSent is "
                                   f"{a.bytes_sent}, expected "
                                   f"{' or '.join(map(str, sorted(ok_values, key=str)))}"))
-            if call.args.get("overlapped") and exp.get("completion", "default") != "any":
-                own = _call_segment(impl, call.index)
+            if (call.args.get("overlapped") and not call.deferred
+                    and exp.get("completion", "default") != "any"):
+                own = _call_segment(case, impl, call.index)
                 if a.completion != own:
                     found.append(("bytes-sent", f"call {call.index} ({call.fn}): the completion "
                                   f"reports {a.completion} bytes, the call put {own} on the wire"))
@@ -381,6 +437,8 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
     found += wire_found
     blocks += wire_blocks
     for conn in conns:
+        if conn in patterned:
+            continue            # only what the patterns say is judged there
         short = _total_problem(case, model, impl, conn)
         if short:
             found.append(("body", short))
@@ -403,6 +461,43 @@ def compare_outcomes(case: Case, model: Outcome, impl: Outcome, ctx: Context
             found.append(("connection", f"connection {conn}: {_fate_text(af)}, expected "
                                         f"{_fate_text(mf)}"))
     return found, fired, blocks
+
+
+def _op_call(case: Case, op: str | None) -> int:
+    for call in case.calls:
+        if call.deferred and call.op == op:
+            return call.index
+    return 0
+
+
+def _wait_problems(call, res, model, own: int | None) -> list[tuple[str, str]]:
+    """What is wrong with a wait step's outcome: still pending (or not) against the
+    case, the completion's code, and its count against the case's number or, for a
+    successful completion of the implementation, against the bytes the deferred call
+    put on the wire (own)."""
+    exp = call.expect
+    if exp.get("pending"):
+        if not res.pending:
+            return [("return-code", f"the operation completed ({rc_name(res.rc)}, "
+                                    f"{res.completion} bytes) within {call.args.get('timeout_ms')}"
+                                    " ms; the case needs it still pending")]
+        return []
+    if res.pending:
+        return [("return-code", "the operation has not completed in time (WAIT answered TIMEOUT)")]
+    found = []
+    allowed = exp.get("rc") or ([model.rc] if model is not None else [])
+    if allowed and not rc_allowed(res.rc, allowed):
+        found.append(("return-code", f"the completion reports {rc_name(res.rc)}, expected "
+                                     f"{' or '.join(map(rc_name, allowed))}"))
+    want = exp.get("completion", "default")
+    if not _matches(res.completion, want):
+        found.append(("bytes-sent", f"the completion reports {res.completion} bytes, "
+                                    f"expected {want}"))
+    elif (want == "default" and own is not None and res.rc == 0
+          and res.completion != own):
+        found.append(("bytes-sent", f"the completion reports {res.completion} bytes, the "
+                                    f"call put {own} on the wire"))
+    return found
 
 
 def _head_bytes(msgs: list[Message]) -> int:

@@ -55,19 +55,30 @@ HEXID_RE = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
 RESERVED_REF_PREFIX = "hsprobe"
 
 TOP_KEYS = {"id", "title", "rules", "level", "description", "needs", "request", "call", "expect"}
-REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then", "pipelined_with"}
+REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then", "pipelined_with",
+                "pause_reading"}
 CALL_COMMON = {"fn", "id", "flags", "queue", "reserved1", "reserved2", "bytes_sent",
-               "overlapped", "log", "chunks", "chunks_null", "expect"}
+               "overlapped", "op", "log", "chunks", "chunks_null", "expect"}
 CALL_RESPONSE_ONLY = {"status", "reason", "reason_null", "version", "resp_flags", "known",
-                      "known_null", "unknown", "unknown_null", "trailers", "cache", "response"}
+                      "known_null", "unknown", "unknown_null", "trailers", "cache", "response",
+                      "response_version", "multi_known"}
 RECV_KEYS = {"fn", "id", "max", "expect"}
 RECEIVE_KEYS = {"fn", "id", "timeout_ms", "expect"}
+# steps of protocol 1.1: the completion of a deferred call, its cancellation, and the
+# client reading a paused connection again
+WAIT_KEYS = {"fn", "op", "timeout_ms", "expect"}
+CANCEL_KEYS = {"fn", "op"}
+RESUME_KEYS = {"fn", "id"}
+WAIT_EXPECT_KEYS = {"rc", "completion", "pending"}
+MULTI_KNOWN_KEYS = {"header", "flags", "values"}
+INFO_FLAGS = {"PRESERVE_ORDER": 0x1}      # HTTP_RESPONSE_INFO_FLAGS_*
 CALL_EXPECT_KEYS = {"rc", "bytes_sent", "completion"}
 RECV_EXPECT_KEYS = {"data"}
 RECEIVE_EXPECT_KEYS = {"delivered"}
 EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives", "wire_starts_with",
                "wire_lines"}
-FNS = ("response", "body", "recv_body", "receive")
+FNS = ("response", "body", "recv_body", "receive", "wait", "cancel", "resume")
+STEP_FNS = ("wait", "cancel", "resume")     # no adapter call of the API
 # A receive step that expects no delivery waits this long (ms) for the request by default;
 # one that expects a delivery waits as long as an ordinary RECEIVE.
 RECEIVE_QUIET_MS = 100
@@ -280,6 +291,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
         if raw is not None and not raw:
             c.err(f + ".raw", "must not be empty")
     close = c.boolean(r.get("close_after_send", False), f + ".close_after_send")
+    pause = c.boolean(r.get("pause_reading", False), f + ".pause_reading")
     then = c.byte_string(r["then"], f + ".then") if "then" in r else None
     conn = r.get("conn", name)
     if "conn" in r:
@@ -303,6 +315,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
         via = "raw" if (why_not or close or then is not None) else "curl"
     return {"name": name, "raw": raw, "via": via, "conn": conn,
             "close_after_send": bool(close), "then": then, "pipelined_with": pipelined,
+            "pause_reading": bool(pause),
             "_via_given": "via" in r, "_conn_given": "conn" in r}
 
 
@@ -453,6 +466,8 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
     fn = c.choice(v.get("fn"), f + ".fn", FNS)
     if fn is None:
         return None
+    if fn in STEP_FNS:
+        return _check_step(c, v, f, fn, req_names)
     call: dict[str, Any] = {"fn": fn}
     ident = v.get("id")
     if ident is None:
@@ -496,7 +511,20 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
     call["reserved1"] = c.boolean(v.get("reserved1", False), f + ".reserved1")
     call["reserved2"] = c.integer(v.get("reserved2", 0), f + ".reserved2", 0, U32)
     call["bytes_sent"] = c.boolean(v.get("bytes_sent", True), f + ".bytes_sent")
-    call["overlapped"] = c.boolean(v.get("overlapped", False), f + ".overlapped")
+    ov = v.get("overlapped", False)
+    call["overlapped"] = "defer" if ov == "defer" else c.boolean(ov, f + ".overlapped")
+    call["op"] = None
+    if ov == "defer":
+        if "op" not in v:
+            c.err(f + ".op", "missing: a deferred call (overlapped = \"defer\") needs a name")
+        else:
+            call["op"] = _op_name(c, v["op"], f + ".op")
+        exp = v.get("expect")
+        if isinstance(exp, dict) and ("completion" in exp or "bytes_sent" in exp):
+            c.err(f + ".expect", "a deferred call's completion is checked by a wait step, and "
+                                 "its BytesSent is not judged")
+    elif "op" in v:
+        c.err(f + ".op", "only for overlapped = \"defer\"")
     log = v.get("log", "none")
     call["log"] = "none" if log == "none" else c.integer(log, f + ".log", 0, U32)
     call["chunks"] = _check_chunks(c, v.get("chunks", []), f + ".chunks")
@@ -539,8 +567,126 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
         else:
             c.err(f + ".cache", "expected \"none\" or {policy = N, seconds = S}")
         call["response"] = c.choice(v.get("response", "given"), f + ".response", ("given", "null"))
+        call["multi_known"] = _check_multi_known(c, v.get("multi_known", []), f + ".multi_known")
+        rv = v.get("response_version", 2 if call["multi_known"] else 1)
+        call["response_version"] = c.choice(rv, f + ".response_version", (1, 2))
+        if call["multi_known"] and rv != 2:
+            c.err(f + ".response_version", "multi_known needs response_version = 2")
     call["expect"] = _check_call_expect(c, v.get("expect"), f + ".expect", fn)
     return call
+
+
+def _op_name(c: _Checker, v: Any, field: str) -> str | None:
+    name = c.string(v, field)
+    if name is not None and not (REF_RE.match(name) and len(name) <= 64):
+        c.err(field, f"{name!r} must match [A-Za-z0-9_]+ (at most 64 characters)")
+        return None
+    return name
+
+
+def _check_step(c: _Checker, v: dict, f: str, fn: str, req_names: set[str]) -> dict:
+    """wait / cancel (a deferred call's op) and resume (a paused request); which op
+    or request they name is checked with the whole case (_check_ops)."""
+    step: dict[str, Any] = {"fn": fn, "id": None, "op": None, "expect": {}}
+    if fn == "resume":
+        c.keys(v, RESUME_KEYS, f)
+        ident = v.get("id")
+        if ident not in req_names:
+            c.err(f + ".id", f"{_show(ident)} is not a request name of this case")
+        step["id"] = ident
+        return step
+    c.keys(v, WAIT_KEYS if fn == "wait" else CANCEL_KEYS, f)
+    if "op" not in v:
+        c.err(f + ".op", "missing: the op of an earlier deferred call")
+    else:
+        step["op"] = _op_name(c, v["op"], f + ".op")
+    if fn == "cancel":
+        return step
+    exp = v.get("expect")
+    if not isinstance(exp, dict):
+        c.err(f + ".expect", "missing or not a table: a wait step needs expect = "
+                             "{ rc = [...], completion = N } or { pending = true }")
+        exp = {}
+    c.keys(exp, WAIT_EXPECT_KEYS, f + ".expect")
+    if "pending" in exp:
+        if exp["pending"] is not True:
+            c.err(f + ".expect.pending", "only pending = true (else give rc)")
+        if set(exp) != {"pending"}:
+            c.err(f + ".expect", "give either pending = true or rc (and completion)")
+        step["expect"] = {"pending": True}
+    else:
+        got = _check_call_expect(c, {k: x for k, x in exp.items() if k in ("rc", "completion")},
+                                 f + ".expect", "wait")
+        step["expect"] = {"rc": got["rc"], "completion": got["completion"]}
+    step["timeout_ms"] = (c.integer(v["timeout_ms"], f + ".timeout_ms", 1, RECEIVE_MAX_MS)
+                          if "timeout_ms" in v else
+                          RECEIVE_QUIET_MS if step["expect"].get("pending") else None)
+    return step
+
+
+def _check_ops(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
+    """Deferred calls have distinct op names; wait and cancel name an op of an
+    earlier deferred call (and get its request as their id); resume names a
+    request with pause_reading."""
+    ops: dict[str, dict] = {}
+    paused = {r["name"] for r in requests if r.get("pause_reading")}
+    for i, call in enumerate(calls, 1):
+        f = f"call[{i}]"
+        if call["fn"] in ("response", "body") and call.get("op"):
+            if call["op"] in ops:
+                c.err(f + ".op", f"op {call['op']!r} is already the name of an earlier call")
+            else:
+                ops[call["op"]] = call
+        elif call["fn"] in ("wait", "cancel") and call.get("op"):
+            owner = ops.get(call["op"])
+            if owner is None:
+                c.err(f + ".op", f"{call['op']!r} is not the op of an earlier deferred call")
+            else:
+                call["id"] = owner["id"]
+        elif call["fn"] == "resume" and call.get("id") is not None and call["id"] not in paused:
+            c.err(f + ".id", f"request {call['id']!r} has no pause_reading = true")
+
+
+def _check_multi_known(c: _Checker, v: Any, field: str) -> list[tuple[int, int, list[bytes]]]:
+    """[{ header = "WWW-Authenticate", flags = ["PRESERVE_ORDER"], values = [...] }, ...]"""
+    out: list[tuple[int, int, list[bytes]]] = []
+    if not isinstance(v, list):
+        c.err(field, "expected a list of { header, flags, values } tables")
+        return out
+    for j, item in enumerate(v, 1):
+        f = f"{field}[{j}]"
+        if not isinstance(item, dict):
+            c.err(f, "expected a table { header = ..., flags = ..., values = [...] }")
+            continue
+        c.keys(item, MULTI_KNOWN_KEYS, f)
+        header = item.get("header")
+        idx = KNOWN_INDEX.get(header.lower()) if isinstance(header, str) else None
+        if idx is None:
+            c.err(f + ".header", f"{_show(header)} is not a known response header "
+                                 f"(known: {', '.join(KNOWN_HEADERS)})")
+        flags = item.get("flags", 0)
+        if isinstance(flags, list):
+            total = 0
+            for k, name in enumerate(flags, 1):
+                if isinstance(name, str) and name.upper() in INFO_FLAGS:
+                    total |= INFO_FLAGS[name.upper()]
+                else:
+                    c.err(f"{f}.flags[{k}]", f"unknown flag {_show(name)} "
+                                             f"(known: {', '.join(INFO_FLAGS)})")
+            flags = total
+        else:
+            flags = c.integer(flags, f + ".flags", 0, U32)
+        values = item.get("values")
+        if not isinstance(values, list) or not values or len(values) > U16:
+            c.err(f + ".values", "expected a list of 1 to 65535 byte strings")
+            values = []
+        vals = [c.byte_string(x, f"{f}.values[{k}]") for k, x in enumerate(values, 1)]
+        for k, x in enumerate(vals, 1):
+            if x is not None and len(x) > U16:
+                c.err(f"{f}.values[{k}]", "value longer than 65535 bytes")
+        if idx is not None and flags is not None and None not in vals:
+            out.append((idx, flags, vals))
+    return out
 
 
 def _check_steps(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
@@ -751,6 +897,7 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     _check_pipelining(c, requests)
     calls = [_check_call(c, v, i, names) for i, v in enumerate(calls_in, 1)]
     calls = [x for x in calls if x is not None]
+    _check_ops(c, requests, calls)
     _check_steps(c, requests, calls)
     conns: list[str] = []
     for r in requests:
@@ -775,6 +922,10 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
             derived.add("recv-body")
         if call.get("overlapped"):
             derived.add("overlapped")
+        if call.get("overlapped") == "defer":
+            derived.add("defer")
+        if call.get("response_version") == 2:
+            derived.add("response-v2")
         for ch in call.get("chunks") or []:
             if ch["kind"] == "file":
                 derived.add("file")

@@ -186,6 +186,9 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
                 traces[rid].cases.append(case)
             else:
                 problems.append(f"{case.file}: names {rid}, which is no rule of the spec")
+    for t in traces.values():
+        # Hand-written cases, which cite their evidence, before the generated ones.
+        t.cases.sort(key=lambda c: (c.area.startswith("gen-"), c.area, c.id))
     for rid, t in traces.items():
         if t.cases:
             if rid in not_covered:

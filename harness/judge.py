@@ -178,6 +178,21 @@ def has_line(wire: bytes, line: bytes) -> bool:
     return (b"\r\n" + line + b"\r\n") in (b"\r\n" + wire)
 
 
+def line_end(wire: bytes, line: bytes, start: int = 0) -> int | None:
+    """The end of the first whole CRLF-ended line `line` that starts at or after
+    `start`, or None; b"" is an empty line after a line end (the end of a head)."""
+    if not line:
+        at = wire.find(b"\r\n\r\n", max(0, start - 2))
+        return None if at < 0 else at + 4
+    want = line + b"\r\n"
+    at = wire.find(want, start)
+    while at >= 0:
+        if at == 0 or wire[at - 2:at] == b"\r\n":
+            return at + len(want)
+        at = wire.find(want, at + 1)
+    return None
+
+
 def pattern_conns(case: Case) -> list[str]:
     """Connections whose wire the case judges by wire_starts_with / wire_lines."""
     names = list(case.expect.get("wire_starts_with") or {}) + list(case.expect.get("wire_lines")
@@ -191,10 +206,19 @@ def pattern_problems(case: Case, conn: str, wire: bytes) -> list[tuple[str, str]
     prefix = (case.expect.get("wire_starts_with") or {}).get(conn)
     if prefix is not None and not wire.startswith(prefix):
         found.append(("status-line", f"the wire does not start with {_text(prefix)}"))
-    for line in (case.expect.get("wire_lines") or {}).get(conn) or []:
+    lines = (case.expect.get("wire_lines") or {}).get(conn) or []
+    for line in lines:
         if not has_line(wire, line):
             found.append(("headers", f"no line {_text(line)}" if line else
                           "no empty line: the head is not ended"))
+    if case.expect.get("wire_lines_ordered") and not found:
+        at: int | None = 0
+        for line in lines:
+            at = line_end(wire, line, at)
+            if at is None:
+                found.append(("headers", "the lines are not in the order "
+                                         + ", ".join(_text(x) for x in lines)))
+                break
     return found
 
 
@@ -205,7 +229,8 @@ def _patterns_text(case: Case, conn: str) -> str:
         parts.append(f"starts with {_text(prefix)}")
     lines = (case.expect.get("wire_lines") or {}).get(conn)
     if lines:
-        parts.append("has the lines " + ", ".join(_text(x) for x in lines))
+        parts.append("has the lines " + ", ".join(_text(x) for x in lines)
+                     + (" in this order" if case.expect.get("wire_lines_ordered") else ""))
     return "; ".join(parts)
 
 

@@ -76,7 +76,7 @@ CALL_EXPECT_KEYS = {"rc", "bytes_sent", "completion"}
 RECV_EXPECT_KEYS = {"data"}
 RECEIVE_EXPECT_KEYS = {"delivered"}
 EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives", "wire_starts_with",
-               "wire_lines"}
+               "wire_lines", "wire_lines_ordered"}
 FNS = ("response", "body", "recv_body", "receive", "wait", "cancel", "resume")
 STEP_FNS = ("wait", "cancel", "resume")     # no adapter call of the API
 # A receive step that expects no delivery waits this long (ms) for the request by default;
@@ -777,7 +777,8 @@ def _per_conn(c: _Checker, v: Any, field: str, conns: list[str], item) -> dict[s
 
 def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
     out: dict[str, Any] = {"wire": None, "connection": {}, "headers_order": "any",
-                           "wire_alternatives": [], "wire_starts_with": {}, "wire_lines": {}}
+                           "wire_alternatives": [], "wire_starts_with": {}, "wire_lines": {},
+                           "wire_lines_ordered": False}
     if v is None:
         return out
     if not isinstance(v, dict):
@@ -821,6 +822,11 @@ def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
                                             conns, prefix) or {}
     if "wire_lines" in v:
         out["wire_lines"] = _per_conn(c, v["wire_lines"], "expect.wire_lines", conns, lines) or {}
+    if "wire_lines_ordered" in v:
+        out["wire_lines_ordered"] = bool(c.boolean(v["wire_lines_ordered"],
+                                                   "expect.wire_lines_ordered"))
+        if "wire_lines" not in v:
+            c.err("expect.wire_lines_ordered", "only with wire_lines")
     for key in ("wire_starts_with", "wire_lines"):
         for conn in out[key]:
             if conn in (out["wire"] or {}):

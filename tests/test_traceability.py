@@ -111,7 +111,7 @@ def test_a_rule_without_case_or_reason_is_a_problem(tmp_path):
 def test_results_are_discovered_and_bad_files_skipped(tmp_path):
     good = {"schema": "hs-conformance-results/1", "totals": {"PASS": 1},
             "cases": [{"id": "x", "verdict": "PASS"}]}
-    for name in ("zeta", "reference"):
+    for name in ("zeta", "wine-10.0", "reference", "wine-8.0"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "results.json").write_text(json.dumps(good), encoding="utf-8")
     (tmp_path / "broken").mkdir()
@@ -119,8 +119,8 @@ def test_results_are_discovered_and_bad_files_skipped(tmp_path):
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "results.json").write_text('{"schema": "x"}', encoding="utf-8")
     found, skipped = load_results(tmp_path)
-    assert [r.name for r in found] == ["reference", "zeta"]
-    assert found[1].totals["PASS"] == 1 and found[1].cases["x"]["verdict"] == "PASS"
+    assert [r.name for r in found] == ["reference", "wine-8.0", "wine-10.0", "zeta"]
+    assert found[3].totals["PASS"] == 1 and found[3].cases["x"]["verdict"] == "PASS"
     assert len(skipped) == 2
 
 

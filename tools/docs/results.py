@@ -8,6 +8,7 @@ without configuration. Missing or unreadable files are skipped and reported.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,5 +53,10 @@ def load_results(reports_dir: str | Path) -> tuple[list[Results], list[str]]:
             continue
         cases = {c["id"]: c for c in data.get("cases", []) if isinstance(c, dict) and "id" in c}
         found.append(Results(path.parent.name, shown, data, cases))
-    found.sort(key=lambda r: (r.name != FIRST, r.name))
+    found.sort(key=lambda r: (r.name != FIRST, _natural(r.name)))
     return found, skipped
+
+
+def _natural(name: str) -> list:
+    """wine-8.0 before wine-10.0."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]

@@ -71,7 +71,7 @@ int op_wait(struct op *o, int timeout_ms, uint32_t *rc, uint64_t *count)
     }
     if (o->out.state == NET_OUT_DONE) {
         *rc = fault_rc(NO_ERROR);
-        *count = o->out.len;
+        *count = o->out.len - (fault_mode == FAULT_SHORT_COMPLETION && o->out.len > 0);
     } else {
         /* CALL-CANCELLED; otherwise the client went away (CALL-CONN-GONE) */
         *rc = fault_rc(o->cancelled ? ERROR_OPERATION_ABORTED_RC : ERROR_CONNECTION_INVALID);

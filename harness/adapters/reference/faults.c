@@ -10,7 +10,8 @@ enum fault fault_mode = FAULT_NONE;
 int fault_set(const char *name)
 {
     static const char *const names[] = {
-        "none", "wrong-code", "drop-date", "extra-byte", "hang", "crash", "garbage", "endless", "keep-open"
+        "none", "wrong-code", "drop-date", "extra-byte", "hang", "crash", "garbage", "endless", "keep-open",
+        "truncate", "short-completion"
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(name, names[i]) == 0) {
@@ -61,6 +62,8 @@ size_t fault_bytes(hs_byte *buf, size_t n, size_t head_len, const hs_byte *date,
             buf[i] = (hs_byte)(seed >> 16);
         }
         return 64;
+    case FAULT_TRUNCATE:        /* CALL-SYSTEM-ERROR, as Wine 8.0 does it */
+        return n - head_len > FAULT_TRUNCATE_AT ? head_len + FAULT_TRUNCATE_AT : n;
     default:
         return n;
     }

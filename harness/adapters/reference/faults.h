@@ -19,8 +19,12 @@ enum fault {
     FAULT_CRASH,        /* abort() on the first CALL */
     FAULT_GARBAGE,      /* 64 random bytes instead of a call's bytes */
     FAULT_ENDLESS,      /* after a head, body bytes until the client goes away */
-    FAULT_KEEP_OPEN     /* connections are never closed */
+    FAULT_KEEP_OPEN,    /* connections are never closed */
+    FAULT_TRUNCATE,     /* a call's bytes after the first 2 MiB are dropped, success reported */
+    FAULT_SHORT_COMPLETION  /* a deferred send's completion counts one byte less */
 };
+
+#define FAULT_TRUNCATE_AT (2u * 1024u * 1024u)
 
 extern enum fault fault_mode;
 

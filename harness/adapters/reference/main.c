@@ -43,7 +43,8 @@ static void usage(void)
     fprintf(stderr,
             "usage: hs-reference-adapter [--control stdio|tcp:PORT] [--server-token TEXT]\n"
             "                            [--server-mode 0|1|2] [--fault NAME] [-v]\n"
-            "faults: none wrong-code drop-date extra-byte hang crash garbage endless keep-open\n");
+            "faults: none wrong-code drop-date extra-byte hang crash garbage endless keep-open\n"
+            "        truncate short-completion\n");
     exit(2);
 }
 

@@ -28,7 +28,7 @@ DEF_RE = re.compile(r"^\s*(predicate|logic\s+\w+(?:\s*\*)?)\s+(\w+)")
 FUNC_RE = re.compile(r"(\w+)\s*\(")
 HS_RULE_RE = re.compile(r'HS_RULE\(\s*(\w+)\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*\)')
 # A positive mention of a rule symbol in an assumes clause (not `r != HS_RULE_X`).
-POSITIVE_SYMBOL_RE = re.compile(r"(?<![!<>=]=\s)(?<!!=)\bHS_RULE_(\w+)")
+POSITIVE_SYMBOL_RE = re.compile(r"(?<!!=\s)(?<!!=)\bHS_RULE_(\w+)")
 
 
 @dataclass
@@ -111,6 +111,7 @@ def _contract_elements(text: str, file: str, spec_ids: list[str],
             continue
         first_line = _line_of(text, m.start(1))
         current: Element | None = None
+        in_assumes = False
         for i, line in enumerate(body.split("\n")):
             lineno = first_line + i
             bm = BEHAVIOR_RE.match(line)
@@ -137,7 +138,10 @@ def _contract_elements(text: str, file: str, spec_ids: list[str],
             elif current is not None and line.strip():
                 current.text.append(line.strip())
                 if line.strip().startswith("assumes"):
+                    in_assumes = True
+                if in_assumes:      # an assumes clause may span several lines
                     current.symbols += POSITIVE_SYMBOL_RE.findall(line)
+                    in_assumes = not line.rstrip().endswith(";")
     return out
 
 

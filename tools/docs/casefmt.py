@@ -32,6 +32,11 @@ def show_bytes(data: bytes | str | None, limit: int = 4000) -> Markup:
     return Markup(EOL_RE.sub(_eol, text))
 
 
+def label_line_ends(text: str) -> Markup:
+    """Text that already holds ␍␊ glyphs (the harness's reports), marked up the same way."""
+    return Markup(EOL_RE.sub(_eol, str(escape(text))))
+
+
 def _eol(m: re.Match) -> str:
     # The glyphs stay in the text (copy and paste keep them); the stylesheet
     # shows a label instead, since few fonts have the control pictures.

@@ -33,6 +33,7 @@ def _environment() -> Environment:
                       keep_trailing_newline=True)
     env.filters["bytes"] = casefmt.show_bytes
     env.filters["rc"] = casefmt.rc_text
+    env.filters["line_ends"] = casefmt.label_line_ends
     env.globals.update(VERDICTS=VERDICTS, CLASSES=CLASSES,
                        arguments=casefmt.call_arguments, expectation=casefmt.call_expectation)
     return env

@@ -18,12 +18,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from . import casefmt
+from harness.spec import CLASSES
+
 from .results import VERDICTS
 from .specprose import chapter_title, rule_prose, to_html
 from .trace import Trace
 
 HERE = Path(__file__).resolve().parent
-CLASSES = ("DOC", "OBS", "RFC", "IMPL", "UNDEF")
 
 
 def _environment() -> Environment:
@@ -32,7 +33,6 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["bytes"] = casefmt.show_bytes
-    env.filters["rc"] = casefmt.rc_text
     env.filters["line_ends"] = casefmt.label_line_ends
     env.globals.update(VERDICTS=VERDICTS, CLASSES=CLASSES,
                        arguments=casefmt.call_arguments, expectation=casefmt.call_expectation)

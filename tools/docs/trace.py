@@ -37,9 +37,10 @@ class Link:
 
 
 @dataclass
-class Exception_:
-    subject: str                # rule id, contract key or case id
-    kind: str                   # no-case, no-contract, no-rule-contract, no-rule-case
+class Gap:
+    """A gap of the relation with the reason a committed file gives (an exception)."""
+    subject: str                # rule id or contract key
+    kind: str                   # no-case, no-contract, no-rule-contract
     reason: str
     source: str                 # the file that gives the reason
 
@@ -51,8 +52,8 @@ class RuleTrace:
     definitions: list = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     code: list[tuple[str, int]] = field(default_factory=list)
-    no_case: Exception_ | None = None
-    no_contract: Exception_ | None = None
+    no_case: Gap | None = None
+    no_contract: Gap | None = None
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Trace:
     cases: list[Case]
     results: list[Results]
     skipped_results: list[str]
-    exceptions: list[Exception_]
+    exceptions: list[Gap]
     problems: list[str]
 
     def verdict(self, impl: Results, case_id: str) -> str | None:
@@ -103,7 +104,7 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
     not_covered = tomllib.loads(uncovered_path.read_text(encoding="utf-8")) if uncovered_path.exists() else {}
     notes = tomllib.loads(Path(table).read_text(encoding="utf-8"))
     problems: list[str] = []
-    exceptions: list[Exception_] = []
+    exceptions: list[Gap] = []
 
     traces = {rid: RuleTrace(rule) for rid, rule in rules.items()}
     by_key = {e.key: e for e in contracts.elements}
@@ -142,7 +143,7 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
                                 + ", ".join(element_rules[e.key]))
             continue
         if e.key in norule:
-            exceptions.append(Exception_(e.key, "no-rule-contract", _clean(norule[e.key]["reason"]),
+            exceptions.append(Gap(e.key, "no-rule-contract", _clean(norule[e.key]["reason"]),
                                          "tools/docs/traceability.toml"))
         else:
             problems.append(f"{e.file}:{e.line}: behaviour {e.key} names no rule")
@@ -160,9 +161,9 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
         has = bool(t.links)
         if not t.rule.modelled:
             reason = t.rule.model.split(":", 1)[1].strip()
-            t.no_contract = Exception_(rid, "no-contract", "not modelled: " + reason, f"spec/{t.rule.file}")
+            t.no_contract = Gap(rid, "no-contract", "not modelled: " + reason, f"spec/{t.rule.file}")
         elif not has and rid in uncontracted:
-            t.no_contract = Exception_(rid, "no-contract", _clean(uncontracted[rid]["reason"]),
+            t.no_contract = Gap(rid, "no-contract", _clean(uncontracted[rid]["reason"]),
                                        "tools/docs/traceability.toml")
         elif not has:
             problems.append(f"{rid}: modelled, but no contract names it and "
@@ -195,7 +196,7 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
                 problems.append(f"harness/uncovered.toml: {rid} has cases now")
             continue
         if rid in not_covered:
-            t.no_case = Exception_(rid, "no-case", _clean(not_covered[rid].get("reason", "")),
+            t.no_case = Gap(rid, "no-case", _clean(not_covered[rid].get("reason", "")),
                                    "harness/uncovered.toml")
             exceptions.append(t.no_case)
         else:

@@ -168,6 +168,7 @@ class _Conn:
         self.wire_end: int | None = None
         self.overflow_end: int | None = None    # overflow when wire_end was taken
         self.paused = False                     # the client does not read (pause_reading)
+        self.resumed = False                    # a resume step ended the pause
         self.client_closed = False
         # relay side (curl)
         self.down: socket.socket | None = None
@@ -570,6 +571,9 @@ class Session:
                     self._issue(case, req, deadline)
                 if call.deferred and req is not None:
                     c = self.conns.get(req.conn)
+                    if c is not None and req.pause_reading and not c.resumed:
+                        self._drain()           # what earlier calls sent is theirs
+                        c.paused = True
                     self.op_start[call.op] = (req.conn, c.total() if c else 0)
                 res = self._call(call, deadline)
             out.calls.append(res)
@@ -628,7 +632,7 @@ class Session:
         if call.fn == "resume":
             c = self.conns.get(req.conn) if req is not None else None
             if c is not None:
-                c.paused = False
+                c.paused, c.resumed = False, True
             res.reply = "(reading again)"
             return res
         op = call.op
@@ -723,8 +727,6 @@ class Session:
                                     f"connection {r.conn} before it")
             c.out += raw
             c.sent += raw
-        if any(g.pause_reading for g in group):
-            c.paused = True
         self.sent_reqs.update(g.name for g in group)
 
     def _deliver_before(self, case: Case, r: Request, deadline: float) -> None:

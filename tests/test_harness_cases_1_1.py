@@ -157,6 +157,13 @@ def test_malformed_deferred_case_names_file_and_field(tmp_path, rules, edit, fie
     assert message in err, err
 
 
+def test_pause_reading_needs_a_deferred_call_on_the_request(tmp_path, rules):
+    text = DEFERRED.format(id="a-case").replace('overlapped = "defer"\nop = "send"\n', '', 1)
+    text = text[:text.index('[[call]]\nfn = "wait"')] + '[expect]\nconnection = "any"\n'
+    err = errors_of(tmp_path, rules, text)
+    assert ": request[1].pause_reading: the client stops reading at the first deferred" in err, err
+
+
 def test_an_op_name_is_used_once(tmp_path, rules):
     text = DEFERRED.format(id="a-case").replace('''[[call]]
 fn = "wait"

@@ -630,6 +630,12 @@ def _check_ops(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
     request with pause_reading."""
     ops: dict[str, dict] = {}
     paused = {r["name"] for r in requests if r.get("pause_reading")}
+    deferred_on = {call["id"] for call in calls if call.get("op") and call["fn"] in ("response", "body")}
+    for n, r in enumerate(requests, 1):
+        if r.get("pause_reading") and r["name"] not in deferred_on:
+            c.err(f"request[{n}].pause_reading", "the client stops reading at the first deferred "
+                                                 "call (overlapped = \"defer\") on the request, "
+                                                 "and it has none")
     for i, call in enumerate(calls, 1):
         f = f"call[{i}]"
         if call["fn"] in ("response", "body") and call.get("op"):

@@ -130,8 +130,8 @@ def test_deferred_send_pending_then_bad_command_then_completion(adapter):
         # CALL-CONCURRENT-SEND: any send on the id fails while one is pending
         assert result(a.cmd("CALL body id=r1 chunk=mem:7a"))[0] == 22
         assert result(a.cmd("CALL response id=r1"))[0] == 22
-        assert a.cmd("CALL body id=r1 overlapped=defer op=big chunk=mem:7a").startswith(
-            "ERROR op name already used")
+        assert a.cmd("CALL body id=r1 overlapped=defer op=big chunk=mem:7a") == \
+            "ERROR op 'big' is already used since the last RESET"
         head = drain(s, 1)
         data = head + drain(s, BIG + 200 - len(head))
         assert a.cmd("WAIT big 3000") == f"COMPLETION 0 {BIG}"

@@ -2,6 +2,7 @@
  * api.c: request ids and their exchanges, and the two send functions as
  * the model's four steps (hs_model.h): check, plan, render, commit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
@@ -296,7 +297,9 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
         return -1;
     }
     if (s->defer && op_find(s->op) != NULL) {
-        *err = "op name already used since the last RESET";
+        static char msg[CTL_ERR_LEN];
+        snprintf(msg, sizeof msg, "op '%s' is already used since the last RESET", s->op);
+        *err = msg;
         return -1;
     }
     if (s->id_kind == CTL_ID_LITERAL)

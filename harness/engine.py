@@ -23,6 +23,13 @@ pipelined with another goes out in that request's write and is RECEIVEd after
 it. A receive step makes one RECEIVE and records whether the request was
 delivered (a TIMEOUT is an outcome there, not a failure).
 
+Protocol 1.1: a deferred call (overlapped = "defer") replies before its
+completion, which a wait step collects (WAIT) and a cancel step cancels
+(CANCEL); a request with pause_reading makes the client stop reading its
+connection at the first deferred call on it, until a resume step, so that a
+large send stays pending. A connection keeps WIRE_CAP bytes and counts the
+rest, up to READ_LIMIT.
+
 Connection fate: "closed" when the server closed after the response (the
 harness waits up to `close_wait` for the end of stream, "not-closed" if it
 does not come); "open" is proven with a probe request on the same connection

@@ -45,6 +45,8 @@ ERRCODE_SWAP = {
 REL_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
 STATE_SWAP = {"HS_ST_DONE": "HS_ST_STREAMING", "HS_ST_STREAMING": "HS_ST_DONE"}
 CFLAGS = ["-std=c99", "-O2", "-g", "-Wall", "-Wextra"]
+EQUIVALENT_KINDS = ("equivalent", "latitude")
+SANITIZER_KILL = "killed under ASan/UBSan: "
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 
 
@@ -377,6 +379,11 @@ def summarise(results: list[dict], equivalents: dict[str, str], seconds: float, 
                           "reason": equivalents.get(r["id"], "not killed by any case (a gap)"),
                           "equivalent": eq, "unit_tests": r.get("unit")})
     scored_n = len(scored)
+    # Only a survivor whose behaviour is the model's or one the spec allows is
+    # equivalent; one the protocol cannot drive stays in the count, explained.
+    for sv in survivors:
+        sv["equivalent"] = sv["equivalent"] and sv["reason"].split(":")[0] in EQUIVALENT_KINDS
+        sv["explained"] = sv["id"] in equivalents
     n_eq = sum(s["equivalent"] for s in survivors)
     # The mutation score's usual definition: killed over the mutants that can
     # be killed, i.e. without the equivalent ones (each listed with its reason).
@@ -388,7 +395,7 @@ def summarise(results: list[dict], equivalents: dict[str, str], seconds: float, 
                       "the suite fails against it, in the plain build or, for survivors, under ASan/UBSan",
         "compiled": scored_n, "equivalent": n_eq,
         "raw_score": round(killed / scored_n, 4) if scored_n else None,
-        "killed_by_sanitizer": sum(bool(r.get("sanitizer")) for r in results),
+        "killed_by_sanitizer": sum(str(r.get("reason", "")).startswith(SANITIZER_KILL) for r in results),
         "stillborn": sum(r["status"] == "stillborn" for r in results),
         "errors": sum(r["status"] == "error" for r in results),
         "generated": len(results),
@@ -423,11 +430,27 @@ def write_md(summary: dict, path: Path) -> None:
     if not s["survivors"]:
         lines.append("None.")
     for sv in s["survivors"]:
-        tag = "equivalent" if sv["equivalent"] else "GAP"
+        tag = "equivalent" if sv["equivalent"] else "explained" if sv.get("explained") else "GAP"
         lines += [f"* **{tag}** `{sv['id']}` ({sv['file']}:{sv['line']}, unit tests: {sv['unit_tests']})",
                   f"  - original: `{sv['original']}`", f"  - mutated:  `{sv['mutated']}`",
                   f"  - {sv['reason']}"]
     path.write_text("\n".join(lines) + "\n")
+
+
+def resummarise(out: Path, equivalents: Path) -> int:
+    """The summary again from the per-mutant results the last run recorded."""
+    old = json.loads((out / "summary.json").read_text())
+    lines = {sv["id"]: sv for sv in old["survivors"]}
+    results = []
+    for m in old["mutants"]:
+        sv = lines.get(m["id"], {})
+        results.append({**m, "original": sv.get("original", ""), "mutated": sv.get("mutated", "")})
+    summary = summarise(results, load_equivalents(equivalents), old["run"]["seconds"],
+                        old["run"]["argv"])
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    write_md(summary, out / "summary.md")
+    print(f"killed {summary['killed']}/{summary['total']} score {summary['score']}")
+    return 0
 
 
 def main(argv=None) -> int:
@@ -446,6 +469,9 @@ def main(argv=None) -> int:
                    help="run every survivor again with an ASan/UBSan build: an out-of-bounds "
                         "read that the plain build gets away with is caught there")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
+    p.add_argument("--resummarise", action="store_true",
+                   help="rewrite the summary from the last run's results with the current "
+                        "equivalents file, running nothing")
     p.add_argument("--jobs", default="2", help="suite workers per mutant (--jobs of harness.run)")
     p.add_argument("--parallel", type=int, default=1, help="mutants processed at once")
     p.add_argument("--suite-timeout", type=float, default=180.0, help="per-mutant suite timeout in s")
@@ -473,6 +499,8 @@ def main(argv=None) -> int:
     numbered = numbered[args.offset:]
     if args.limit:
         numbered = numbered[:args.limit]
+    if args.resummarise:
+        return resummarise(Path(args.out), Path(args.equivalents))
     if args.list:
         for n, mu in numbered:
             print(f"{n:4} {mu.id}\n       {mu.original}\n    => {mu.mutated}")
@@ -500,7 +528,7 @@ def main(argv=None) -> int:
                 if r2["status"] == "killed":
                     r = next(r for r in results if r["n"] == r2["n"])
                     r["status"] = "killed"
-                    r["reason"] = "killed under ASan/UBSan: " + r2["reason"]
+                    r["reason"] = SANITIZER_KILL + r2["reason"]
                     r["sanitizer"] = True
             args.sanitize = False
     summary = summarise(results, load_equivalents(Path(args.equivalents)), time.time() - t0,

@@ -6,6 +6,7 @@ values, plus the full cross of the request dimensions where that is cheap."""
 from __future__ import annotations
 
 import itertools
+import textwrap
 
 from . import oracle as o
 from .builder import Case
@@ -23,6 +24,17 @@ CONNECTIONS = [None, "close", "keep-alive"]
 # chunked, the application encoding the chunks; more-data: MORE_DATA, no
 # length, a final empty HttpSendResponseEntityBody; auto: nothing.
 FRAMINGS = ["cl", "cl-less", "cl-more", "te", "more-data", "auto"]
+FRAMING_TEXT = {
+    "cl": "gives the right Content-Length (WIRE-CL-APP)",
+    "cl-less": "gives a Content-Length 2 smaller than the bytes it sends, which pass through "
+               "unchanged (WIRE-CL-APP)",
+    "cl-more": "gives a Content-Length 4 larger than the bytes it sends (WIRE-CL-SHORT, undefined)",
+    "te": "gives Transfer-Encoding: chunked and encodes the chunks itself (WIRE-CL-NONE-TE)",
+    "more-data": "sends the head with MORE_DATA and ends with an empty HttpSendResponseEntityBody "
+                 "(WIRE-CL-NONE-MORE-DATA)",
+    "auto": "gives no framing header, leaving any Content-Length to the implementation "
+            "(WIRE-CL-AUTO and the cases without one)",
+}
 BODIES = [True, False]
 BODY = b"hello"
 
@@ -36,6 +48,10 @@ def _name(c) -> str:
     status, method, version, conn, framing, body = c
     return "-".join([str(status[0]), method.lower(), "http" + version.replace(".", ""),
                      "conn-" + (conn or "none"), framing, "body" if body else "empty"])
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, 78))
 
 
 def build(c, cid: str | None = None) -> Case:
@@ -59,16 +75,13 @@ def build(c, cid: str | None = None) -> Case:
     cc = Case(cid or f"cross-{_name(c)}",
               f"{status} to {method} HTTP/{version}, Connection: {conn or 'none'}, framing {framing}, "
               f"{'a body' if body else 'no body'}",
-              f"""
-A {method} HTTP/{version} request{' with a 3-byte body the application does not read' if method == 'POST' else ''}
-and {'a Connection: ' + conn + ' header' if conn else 'no Connection header'}; the application answers
-{status} with {'the 5-byte body "hello"' if body else 'no entity'} and framing "{framing}"
-(Content-Length right, declaring fewer or more bytes than sent, Transfer-Encoding
-chunked, MORE_DATA with a final empty body call, or automatic). The framing
-rules of chapter 3 decide the Content-Length line; the request's version and
-Connection header decide the Connection line and whether the connection
-closes (chapter 4).
-""")
+              _wrap(f"A {method} HTTP/{version} request"
+                    f"{' with a 3-byte body the application does not read' if method == 'POST' else ''}"
+                    f" and {'a Connection: ' + conn + ' header' if conn else 'no Connection header'}."
+                    f" The application answers {status} with"
+                    f" {'the 5-byte entity hello' if body else 'no entity'} and {FRAMING_TEXT[framing]}."
+                    " The request's version and Connection header decide the Connection line and"
+                    " whether the connection closes (chapter 4)."))
     cc.request(x)
     if method == "POST":
         cc.rule("CONN-REQUEST-BODY-DISCARDED")

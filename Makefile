@@ -6,6 +6,7 @@
 #   make prove     prove the model with Frama-C WP; writes reports/proof/
 #   make coverage  rule coverage of the cases, branch coverage of the model under the suite
 #   make mutate    mutation score of the suite against mutants of the model
+#   make cases     rewrite the generated cases from tools/gen_cases.py
 #   make bench     measure the suite's speed against the reference adapter
 #   make docs      the browsable site (reports/site/) and reports/traceability.md
 
@@ -28,7 +29,7 @@ DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
 # make docs and its browser tests (tests/test_site.py).
 DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
-.PHONY: all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
+.PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
 
@@ -98,6 +99,10 @@ prove-replay:
 conform: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
 
+# The generated cases (cases/gen-*/), rewritten from tools/gen_cases.py.
+cases:
+	$(PYTHON) tools/gen_cases.py
+
 # Rule coverage of the cases and line/branch coverage of the model under the suite; writes reports/coverage/
 coverage: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) tools/coverage.py
@@ -106,7 +111,7 @@ coverage: deps $(BUILD)/hs-reference-adapter
 # adapter and run against the suite (the unmutated adapter is the oracle); target 95% killed.
 # Writes reports/mutation/summary.{json,md}; per-mutant work under build/mutants/.
 mutate: deps $(BUILD)/hs-reference-adapter
-	$(PYTHON) tools/mutate.py --parallel 2 --jobs 1
+	$(PYTHON) tools/mutate.py --parallel 2 --jobs 1 --sanitize-survivors
 
 bench: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.bench

@@ -1,0 +1,8 @@
+/* log.h: messages on standard error (the harness keeps them as the adapter's log). */
+#ifndef LOG_H
+#define LOG_H
+
+extern int log_verbose;
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

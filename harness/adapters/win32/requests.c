@@ -1,7 +1,10 @@
 /*
- * requests.c: one HttpReceiveHttpRequest is outstanding at a time, started by
- * a RECEIVE and left pending when that RECEIVE times out, so a later RECEIVE
- * picks up whatever arrives meanwhile and no request is lost to a cancel.
+ * requests.c: RECEIVE starts one HttpReceiveHttpRequest and, when nothing
+ * came in time, cancels it and waits for the cancel to finish: a request
+ * that completed meanwhile is delivered, so none is lost. No receive stays
+ * pending outside RECEIVE: a process that dies with one pending can
+ * deadlock Wine's http.sys driver (its cancel routine and its close routine
+ * take the same two locks in opposite orders).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +23,9 @@ struct ref {
 static struct ref *refs;
 static size_t n_refs, cap_refs;
 
-static HTTP_REQUEST_V1 *rbuf;       /* the outstanding receive's buffer */
+static HTTP_REQUEST_V1 *rbuf;       /* the receive's buffer */
 static OVERLAPPED rov;
-static int pending;                 /* a receive is outstanding */
+static int pending;                 /* a receive is outstanding (only within RECEIVE) */
 
 static const char *const verbs[] = {
     "", "", "", "OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT",
@@ -97,13 +100,34 @@ static int collect(DWORD timeout_ms, ULONG *rc)
     return 1;
 }
 
+/* Cancels the outstanding receive: 1 when it had a request after all. */
+static int disarm(ULONG *rc)
+{
+    int r;
+    CancelIoEx(server_queue(), &rov);
+    r = collect(5000, rc);
+    if (r == 0) {
+        /* The cancel did not finish: keep the buffer, the call may still write it. */
+        log_msg("HttpReceiveHttpRequest ignored CancelIoEx; abandoning its buffer");
+        rbuf = NULL;
+        rov.hEvent = NULL;
+        pending = 0;
+        return 0;
+    }
+    if (r < 0 && *rc == ERROR_OPERATION_ABORTED)
+        return 0;
+    return r;
+}
+
 int req_receive(const char *ref, DWORD timeout_ms, struct received *out, ULONG *rc)
 {
     int r;
     *rc = NO_ERROR;
-    if (!pending && (*rc = arm()) != NO_ERROR)
+    if ((*rc = arm()) != NO_ERROR)
         return -1;
     r = collect(timeout_ms, rc);
+    if (r == 0)
+        r = disarm(rc);
     if (r <= 0)
         return r;
     if (ref_set(ref, rbuf->RequestId) != 0) {
@@ -164,13 +188,15 @@ int req_recv_body(const char *ref, DWORD max, DWORD timeout_ms, BYTE *buf, DWORD
 
 void req_reset(void)
 {
-    ULONG rc;
+    ULONG rc = NO_ERROR;
     n_refs = 0;
-    /* Requests that came in after their case ended are not the next case's. */
-    while (pending && (rc = NO_ERROR, collect(0, &rc)) != 0) {
-        if (rc == NO_ERROR)
-            log_msg("reset: dropping request 0x%llx nobody asked for", (unsigned long long)rbuf->RequestId);
-        if (arm() != NO_ERROR)
+    /* Requests already waiting belong to cases that are over. */
+    while (arm() == NO_ERROR) {
+        int r = collect(0, &rc);
+        if (r == 0)
+            r = disarm(&rc);
+        if (r <= 0)
             break;
+        log_msg("reset: dropping request 0x%llx nobody asked for", (unsigned long long)rbuf->RequestId);
     }
 }

@@ -9,6 +9,8 @@
 #   make cases     rewrite the generated cases from tools/gen_cases.py
 #   make bench     measure the suite's speed against the reference adapter
 #   make docs      the browsable site (reports/site/) and reports/traceability.md
+#   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (reports/wine-8.0/)
+#   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (reports/wine-10.0/)
 
 SHELL   := /bin/bash
 PYTHON  := /usr/bin/python3
@@ -26,9 +28,18 @@ JOBS    ?= auto
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
+# The Win32 adapter, cross-built, and Wine to run it (make deps-wine).
+WIN32_SRC := $(wildcard harness/adapters/win32/*.c)
+WIN32_HDR := $(wildcard harness/adapters/win32/*.h)
+WIN32_EXE := $(BUILD)/win32/hs-win32-adapter.exe
+MINGW_CC  := x86_64-w64-mingw32-gcc
+WINE_PACKAGES := wine64 gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev debootstrap
+WINE10_CHROOT ?= /var/cache/hs-conformance/wine-10.0
+export HS_WINE10_CHROOT := $(WINE10_CHROOT)
 # make docs and its browser tests (tests/test_site.py).
 DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
+.PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports
 .PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
@@ -93,11 +104,71 @@ unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-san
 prove: deps
 	tools/prove.sh
 
+# Idempotent, like deps-docs.
+deps-wine:
+	@missing=""; for p in $(WINE_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build-win32: $(WIN32_EXE)
+
+$(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
+	@mkdir -p $(@D)
+	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
+
+# The suite against Wine: one worker, since closing any request queue makes
+# Wine close every queue's listening socket. Writes reports/wine-<version>/.
+conform-wine: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
+	tools/wine.sh prepare wine-8.0
+	$(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir reports/wine-8.0; \
+	  rc=$$?; tools/wine.sh release wine-8.0; exit $$rc
+
+conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
+	tools/wine.sh prepare wine-10.0
+	$(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
+	  rc=$$?; tools/wine.sh release wine-10.0; exit $$rc
+
+# Rewrites harness/expectations/$(WINE).toml from what a run without
+# expectations observed (WINE=wine-8.0 or wine-10.0).
+WINE ?= wine-8.0
+wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
+	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
+	tools/wine.sh prepare $(WINE)
+	@mkdir -p $(BUILD)/$(WINE) && : > $(BUILD)/$(WINE)/no-expectations.toml
+	$(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
+	  --expectations $(BUILD)/$(WINE)/no-expectations.toml --report-dir $(BUILD)/$(WINE)/observed; \
+	  rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]
+	$(PYTHON) tools/wine_expectations.py $(BUILD)/$(WINE)/observed/results.json \
+	  harness/expectations/$(WINE).toml "Wine $(subst wine-,,$(WINE))"
+
+# Both Wine versions: expectations from a fresh observation, then the reports.
+wine-reports:
+	$(MAKE) wine-expectations WINE=wine-8.0
+	$(MAKE) conform-wine
+	$(MAKE) wine-expectations WINE=wine-10.0
+	$(MAKE) conform-wine10
+
+# Debian 13 with its wine64 (Wine 10.0), about 2.3 GB, outside the repository.
+wine10-chroot: deps-wine
+	tools/wine10-chroot.sh
+
 prove-replay:
 	PROVE_CACHE=offline tools/prove.sh
 
+ifeq ($(IMPL),wine)
+conform: conform-wine
+else ifeq ($(IMPL),wine10)
+conform: conform-wine10
+else
 conform: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
+endif
 
 # The generated cases (cases/gen-*/), rewritten from tools/gen_cases.py.
 cases:
@@ -118,10 +189,10 @@ bench: deps $(BUILD)/hs-reference-adapter
 	@echo "cold proof (no cache), target under 10 minutes:"
 	PROVE_CACHE=none PROVE_OUT=$(BUILD)/proof-cold tools/prove.sh
 
-pytest: deps-docs $(BUILD)/hs-reference-adapter
+pytest: deps-docs $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	$(PYTHON) -m pytest -q tests
 
-test: deps build unit fuzz prove pytest conform docs
+test: deps build unit fuzz prove pytest conform conform-wine docs
 
 clean:
 	rm -rf $(BUILD)

@@ -122,3 +122,16 @@ def test_expectations_name_rules_the_cases_check(name, suite, rules):
     assert data, f"{path} lists no deviation"
     for cid, entry in data.items():
         assert len(entry["reason"].strip()) >= 20, f"{cid}: say what Wine does instead"
+
+
+def test_expectations_may_name_wire_server_for_any_case(tmp_path, rules):
+    """Every case compares the Server line, so WIRE-SERVER is allowed even where
+    a case does not name it; other rules the case does not check are not."""
+    from harness.expectations import ExpectationsError, load_expectations
+    ids = {"judged": ["WIRE-CL-AUTO"]}
+    p = tmp_path / "impl.toml"
+    p.write_text('[judged]\nexpected = "FAIL"\nrule = "WIRE-SERVER"\nreason = "writes no Server header"\n')
+    assert load_expectations(p, ids, rules)["judged"]["rule"] == "WIRE-SERVER"
+    p.write_text('[judged]\nexpected = "FAIL"\nrule = "WIRE-DATE"\nreason = "writes no Date header"\n')
+    with pytest.raises(ExpectationsError):
+        load_expectations(p, ids, rules)

@@ -98,7 +98,7 @@ prepare() {
         exit 1
     fi
     # The keeper reads the fifo until release closes its writer.
-    (exec 8>&- 9>&-; exec sleep 86400 >"$fifo") &
+    (exec 8>&- 9>&- </dev/null 2>/dev/null; exec sleep 86400 >"$fifo") &
     echo $! >"$state/holder.pid"
     echo "$flavour ready: $(head -1 "$state/keeper.out")"
 }

@@ -21,6 +21,9 @@ import sys
 CALL_RE = re.compile(r"^- call (\d+) \((\w+)\): returned (\d+) \((\w+)\), expected (.+)$")
 UNEXPECTED_RESPONSE_RE = re.compile(r"^- response \d+: an unexpected response (.+)$")
 STUB_RE = re.compile(r"unimplemented function httpapi\.dll\.(\w+)")
+FAULT_RE = re.compile(r"exception (0x[0-9a-f]+) at \S+")
+STILL_OPEN_RE = re.compile(r"^connection (\w+): still open \(no end of stream after the response\), "
+                           r"expected closed by the server$")
 FN_NAMES = {"response": "HttpSendHttpResponse", "body": "HttpSendResponseEntityBody"}
 
 
@@ -81,7 +84,10 @@ def deviations(case: dict) -> list[tuple[str | None, str]]:
         if line.startswith("- "):
             section = None
             text = line[2:]
-            if text.startswith("connection") or "did not reach the application" in text:
+            m = STILL_OPEN_RE.match(text)
+            if m:
+                text = f"keeps connection {m.group(1)} open where the server must close it"
+            if text.startswith(("connection", "keeps connection")) or "did not reach the application" in text:
                 rule = first_rule(rules, ("CONN-",)) or first_rule(rules, ("WIRE-CONNECTION",)) or rules[0]
             elif "bytes" in text.lower() or "completion" in text.lower():
                 rule = first_rule(rules, ("CONN-BYTES", "CONN-ASYNC", "CALL-BYTES")) or param_rule
@@ -105,7 +111,10 @@ def crash_reason(case: dict) -> str:
         return f"{fn} is an unimplemented stub: the call aborts the process"
     crash = [l for l in log.splitlines() if "crash:" in l]
     if crash:
-        return crash[-1].split("crash:", 1)[1].strip() + f" during {calls[-1][2:] if calls else 'the case'}"
+        what = FAULT_RE.sub(r"exception \1", crash[-1].split("crash:", 1)[1].strip())
+        if "0xc0000005" in what:
+            what = "an access violation (exception 0xc0000005)"
+        return f"{what} ends the process during {calls[-1][2:] if calls else 'the case'}"
     return case["summary"]
 
 

@@ -134,8 +134,9 @@ conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10
 	$(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
 	  rc=$$?; tools/wine.sh release wine-10.0; exit $$rc
 
-# Rewrites harness/expectations/$(WINE).toml from what a run without
-# expectations observed (WINE=wine-8.0 or wine-10.0).
+# Rewrites harness/expectations/$(WINE).toml and the bug list
+# reports/$(WINE)/deviations.md from what a run without expectations observed
+# (WINE=wine-8.0 or wine-10.0).
 WINE ?= wine-8.0
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
@@ -146,6 +147,8 @@ wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	  rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]
 	$(PYTHON) tools/wine_expectations.py $(BUILD)/$(WINE)/observed/results.json \
 	  harness/expectations/$(WINE).toml "Wine $(subst wine-,,$(WINE))"
+	$(PYTHON) tools/wine_deviations.py $(BUILD)/$(WINE)/observed/results.json \
+	  harness/expectations/$(WINE).toml reports/$(WINE)/deviations.md "Wine $(subst wine-,,$(WINE))"
 
 # Both Wine versions: expectations from a fresh observation, then the reports.
 wine-reports:

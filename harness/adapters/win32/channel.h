@@ -6,6 +6,7 @@
 #define CHANNEL_H
 
 #include <stddef.h>
+#include "sdk.h"
 
 /* port 0: standard input and output. 0 on success. */
 int chan_open(unsigned port);
@@ -19,7 +20,7 @@ int chan_next_harness(void);
 int chan_is_tcp(void);
 
 /* One reply line; a LF is added. */
-void chan_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void chan_reply(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "PREFIX <hex>" ("PREFIX -" when there are no bytes). */
 void chan_reply_hex(const char *prefix, const unsigned char *p, size_t n);
 

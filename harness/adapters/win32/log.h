@@ -2,7 +2,9 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include "sdk.h"
+
 extern int log_verbose;
-void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 #endif

@@ -42,22 +42,27 @@ static void usage(void)
     exit(2);
 }
 
-/* The implementation's version: Wine's when running under Wine. */
+/* The implementation's version: Wine's when running under Wine, else the
+ * Windows build number (RtlGetVersion tells the truth without a manifest). */
 static const char *impl_version(void)
 {
     typedef const char *(CDECL *wine_version_fn)(void);
+    typedef LONG (WINAPI *rtl_version_fn)(OSVERSIONINFOW *);
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    wine_version_fn f = ntdll ? (wine_version_fn)(void *)GetProcAddress(ntdll, "wine_get_version") : NULL;
+    wine_version_fn wine = ntdll ? (wine_version_fn)(void *)GetProcAddress(ntdll, "wine_get_version") : NULL;
+    rtl_version_fn rtl = ntdll ? (rtl_version_fn)(void *)GetProcAddress(ntdll, "RtlGetVersion") : NULL;
     static char v[64];
-    if (f != NULL) {
-        snprintf(v, sizeof v, "wine-%s", f());
-    } else {
-        OSVERSIONINFOW o;
-        memset(&o, 0, sizeof o);
-        o.dwOSVersionInfoSize = sizeof o;
-        GetVersionExW(&o);          /* manifest-less: at most 6.2, but the build number is right */
-        snprintf(v, sizeof v, "windows-build-%lu", (unsigned long)o.dwBuildNumber);
-    }
+    OSVERSIONINFOW o;
+
+    memset(&o, 0, sizeof o);
+    o.dwOSVersionInfoSize = sizeof o;
+    if (wine != NULL)
+        snprintf(v, sizeof v, "wine-%s", wine());
+    else if (rtl != NULL && rtl(&o) == 0)
+        snprintf(v, sizeof v, "windows-%lu.%lu.%lu", (unsigned long)o.dwMajorVersion,
+                 (unsigned long)o.dwMinorVersion, (unsigned long)o.dwBuildNumber);
+    else
+        snprintf(v, sizeof v, "windows");
     for (char *p = v; *p != '\0'; p++) {
         if (*p <= ' ')
             *p = '_';

@@ -24,6 +24,13 @@
 #ifndef HTTP_SEND_RESPONSE_FLAG_OPAQUE
 #define HTTP_SEND_RESPONSE_FLAG_OPAQUE 0x00000040
 #endif
+/* printf-style argument checks where the compiler has them. */
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
 #ifndef ERROR_CONNECTION_INVALID
 #define ERROR_CONNECTION_INVALID 1229
 #endif

@@ -124,15 +124,16 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 
 # The suite against Wine: one worker, since closing any request queue makes
 # Wine close every queue's listening socket. Writes reports/wine-<version>/.
+# Runs on one prefix wait for each other (flock), for the same reason.
 conform-wine: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
-	tools/wine.sh prepare wine-8.0
-	$(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir reports/wine-8.0; \
-	  rc=$$?; tools/wine.sh release wine-8.0; exit $$rc
+	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
+	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir reports/wine-8.0; \
+	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
 conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
-	tools/wine.sh prepare wine-10.0
-	$(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
-	  rc=$$?; tools/wine.sh release wine-10.0; exit $$rc
+	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
+	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
+	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
 # reports/$(WINE)/deviations.md from what a run without expectations observed
@@ -140,11 +141,11 @@ conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10
 WINE ?= wine-8.0
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
-	tools/wine.sh prepare $(WINE)
 	@mkdir -p $(BUILD)/$(WINE) && : > $(BUILD)/$(WINE)/no-expectations.toml
-	$(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
-	  --expectations $(BUILD)/$(WINE)/no-expectations.toml --report-dir $(BUILD)/$(WINE)/observed; \
-	  rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]
+	flock $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) && \
+	  { $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
+	      --expectations $(BUILD)/$(WINE)/no-expectations.toml --report-dir $(BUILD)/$(WINE)/observed; \
+	    rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]; }'
 	$(PYTHON) tools/wine_expectations.py $(BUILD)/$(WINE)/observed/results.json \
 	  harness/expectations/$(WINE).toml "Wine $(subst wine-,,$(WINE))"
 	$(PYTHON) tools/wine_deviations.py $(BUILD)/$(WINE)/observed/results.json \

@@ -7,6 +7,7 @@ cross-compiler. Each test fails when the adapter misbehaves or Wine is
 missing: nothing is skipped.
 """
 
+import fcntl
 import socket
 import subprocess
 import time
@@ -26,12 +27,15 @@ def wine_ready():
     if build.returncode != 0 or not EXE.exists():
         pytest.fail("the Win32 adapter did not build (make deps-wine installs mingw-w64):\n"
                     + build.stdout + build.stderr)
-    prep = subprocess.run([str(WINE_SH), "prepare", "wine-8.0"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    if prep.returncode != 0:
-        pytest.fail("tools/wine.sh prepare wine-8.0 failed:\n" + prep.stdout + prep.stderr)
-    yield
-    subprocess.run([str(WINE_SH), "release", "wine-8.0"], cwd=ROOT, timeout=60)
+    # One user of the prefix at a time, like make conform IMPL=wine.
+    with open(ROOT / "build" / "wine-8.0.run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        prep = subprocess.run([str(WINE_SH), "prepare", "wine-8.0"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        if prep.returncode != 0:
+            pytest.fail("tools/wine.sh prepare wine-8.0 failed:\n" + prep.stdout + prep.stderr)
+        yield
+        subprocess.run([str(WINE_SH), "release", "wine-8.0"], cwd=ROOT, timeout=60)
 
 
 class Adapter:

@@ -20,8 +20,8 @@ MODEL_SRC := $(wildcard model/src/*.c)
 MODEL_HDR := $(wildcard model/include/*.h)
 CFLAGS_STRICT := -std=c99 -O2 -g -Wall -Wextra -Werror -Imodel/include
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c)
-ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h)
+ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c) $(wildcard harness/adapters/common/*.c)
+ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h) $(wildcard harness/adapters/common/*.h)
 IMPL    ?= reference
 JOBS    ?= auto
 
@@ -29,8 +29,8 @@ DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
 # The Win32 adapter, cross-built, and Wine to run it (make deps-wine).
-WIN32_SRC := $(wildcard harness/adapters/win32/*.c)
-WIN32_HDR := $(wildcard harness/adapters/win32/*.h)
+WIN32_SRC := $(wildcard harness/adapters/win32/*.c) $(wildcard harness/adapters/common/*.c)
+WIN32_HDR := $(wildcard harness/adapters/win32/*.h) $(wildcard harness/adapters/common/*.h)
 WIN32_EXE := $(BUILD)/win32/hs-win32-adapter.exe
 MINGW_CC  := x86_64-w64-mingw32-gcc
 WINE_PACKAGES := wine64 gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev debootstrap
@@ -86,7 +86,7 @@ $(BUILD)/unit-tests-san: model/tests/unit_tests.c $(MODEL_SRC) $(MODEL_HDR)
 
 $(BUILD)/hs-reference-adapter: $(ADAPTER_SRC) $(ADAPTER_HDR) $(MODEL_SRC) $(MODEL_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -Iharness/adapters/reference -o $@ $(ADAPTER_SRC) $(MODEL_SRC)
+	$(CC) $(CFLAGS_STRICT) -D_POSIX_C_SOURCE=200809L -Iharness/adapters/reference -Iharness/adapters/common -o $@ $(ADAPTER_SRC) $(MODEL_SRC)
 
 $(BUILD)/fuzz-parser: harness/adapters/reference/fuzz_parser.c harness/adapters/reference/http_parse.c $(ADAPTER_HDR)
 	@mkdir -p $(@D)
@@ -120,7 +120,7 @@ build-win32: $(WIN32_EXE)
 
 $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 	@mkdir -p $(@D)
-	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
+	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -Iharness/adapters/common -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
 
 # The suite against Wine: one worker, since closing any request queue makes
 # Wine close every queue's listening socket. Writes reports/wine-<version>/.

@@ -55,10 +55,11 @@ EXCEPTIONS = "tools/coverage-exceptions.toml"
 COV_DIR = "build/coverage"
 ADAPTER = f"{COV_DIR}/hs-reference-adapter"
 MODEL_GLOB = "model/src/*.c"
-ADAPTER_GLOB = "harness/adapters/reference/*.c"
+ADAPTER_GLOBS = ("harness/adapters/reference/*.c", "harness/adapters/common/*.c")
 # The Makefile's CFLAGS_STRICT and the adapter rule's extra flags, -O2 -> -O0.
 CFLAGS = ["-std=c99", "-O0", "-g", "-Wall", "-Wextra", "-Werror", "-Imodel/include",
-          "-D_POSIX_C_SOURCE=200809L", "-Iharness/adapters/reference", "--coverage"]
+          "-D_POSIX_C_SOURCE=200809L", "-Iharness/adapters/reference", "-Iharness/adapters/common",
+          "--coverage"]
 PYTHON = "/usr/bin/python3"
 
 
@@ -227,7 +228,8 @@ def build_adapter() -> bool:
     if obj.exists():
         shutil.rmtree(obj)
     obj.mkdir(parents=True)
-    sources = sorted(glob.glob(ADAPTER_GLOB, root_dir=ROOT)) + sorted(glob.glob(MODEL_GLOB, root_dir=ROOT))
+    sources = [p for g in ADAPTER_GLOBS for p in sorted(glob.glob(g, root_dir=ROOT))]
+    sources += sorted(glob.glob(MODEL_GLOB, root_dir=ROOT))
     objects = []
     for src in sources:
         o = obj / (Path(src).stem + ".o")

@@ -284,10 +284,11 @@ def run_mutant(n: int, mu: Mutant, args) -> dict:
     (d / "mutant.json").write_text(json.dumps(mu.__dict__, indent=1))
     srcs = sorted(str(p) for p in (d / "model" / "src").glob("*.c"))
     # as the Makefile: every adapter source (fuzz_parser.c is empty without -DHS_FUZZ_PARSER)
-    adapter_src = sorted(str(p) for p in (ROOT / "harness/adapters/reference").glob("*.c"))
+    adapter_src = sorted(str(p) for d in ("reference", "common")
+                         for p in (ROOT / "harness/adapters" / d).glob("*.c"))
     res = {"n": n, **mu.__dict__}
     build = _compile(d / "hs-reference-adapter", adapter_src + srcs,
-                     ["harness/adapters/reference", str(d / "model/include")],
+                     ["harness/adapters/reference", "harness/adapters/common", str(d / "model/include")],
                      ["-D_POSIX_C_SOURCE=200809L"] + (SANITIZE if args.sanitize else []),
                      d / "build.log")
     res["build"] = build

@@ -26,7 +26,7 @@ struct xrec {
 
 /* The harness's name for a request id. */
 struct refrec {
-    char name[CTL_MAX_REF + 1];
+    char name[PROTO_MAX_REF + 1];
     uint64_t id;
 };
 
@@ -88,8 +88,8 @@ static int ref_set(const char *name, uint64_t id)
         refs = nr;
         cap_refs = cap;
     }
-    strncpy(refs[n_refs].name, name, CTL_MAX_REF);
-    refs[n_refs].name[CTL_MAX_REF] = '\0';
+    strncpy(refs[n_refs].name, name, PROTO_MAX_REF);
+    refs[n_refs].name[PROTO_MAX_REF] = '\0';
     refs[n_refs++].id = id;
     return 0;
 }

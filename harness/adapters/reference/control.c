@@ -12,32 +12,6 @@
 
 /* ---- arena ---------------------------------------------------------------- */
 
-void *arena_alloc(struct arena *a, size_t n)
-{
-    void *p;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void **np = realloc(a->ptrs, cap * sizeof *np);
-        if (np == NULL)
-            return NULL;
-        a->ptrs = np;
-        a->cap = cap;
-    }
-    p = calloc(1, n ? n : 1);
-    if (p != NULL)
-        a->ptrs[a->n++] = p;
-    return p;
-}
-
-void arena_free(struct arena *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->ptrs[i]);
-    free(a->ptrs);
-    a->ptrs = NULL;
-    a->n = a->cap = 0;
-}
-
 /* ---- lexical pieces ---------------------------------------------------------- */
 
 int ctl_split(char *line, char **fields, int max)
@@ -54,89 +28,6 @@ int ctl_split(char *line, char **fields, int max)
             p++;
         if (*p == ' ')
             *p++ = '\0';
-    }
-    return n;
-}
-
-static int hexdigit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-int ctl_number(const char *s, uint64_t *v)
-{
-    uint64_t x = 0;
-    int base = 10;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        int d = hexdigit((unsigned char)*s);
-        if (d < 0 || d >= base || x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-            return -1;
-        x = x * (uint64_t)base + (uint64_t)d;
-    }
-    *v = x;
-    return 0;
-}
-
-/* A number that must fit max. */
-static int number_max(const char *s, uint64_t max, uint64_t *v)
-{
-    return ctl_number(s, v) == 0 && *v <= max ? 0 : -1;
-}
-
-int ctl_hex(struct arena *a, const char *s, hs_byte **out, size_t *len)
-{
-    size_t n = strlen(s);
-    hs_byte *b;
-    if (strcmp(s, "-") == 0)
-        n = 0;
-    else if (n == 0 || n % 2 != 0)
-        return -1;
-    b = arena_alloc(a, n / 2);
-    if (b == NULL)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexdigit((unsigned char)s[2 * i]), lo = hexdigit((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        b[i] = (hs_byte)(hi * 16 + lo);
-    }
-    *out = b;
-    *len = n / 2;
-    return 0;
-}
-
-int ctl_is_ref(const char *s)
-{
-    size_t n = 0;
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-            return 0;
-    }
-    return n >= 1 && n <= CTL_MAX_REF;
-}
-
-/* Splits s in place at ':' into at most max parts; returns how many. */
-static int colon_parts(char *s, char **parts, int max)
-{
-    int n = 0;
-    parts[n++] = s;
-    for (char *p = s; *p != '\0'; p++) {
-        if (*p == ':') {
-            if (n == max)
-                return max + 1;
-            *p = '\0';
-            parts[n++] = p + 1;
-        }
     }
     return n;
 }
@@ -161,11 +52,11 @@ struct call_build {
 /* A byte range: START and LEN (a number or "eof"). */
 static int range(struct call_build *b, const char *start, const char *len, struct hs_chunk *k)
 {
-    if (ctl_number(start, &k->start) != 0)
+    if (proto_number(start, &k->start) != 0)
         return BAD(b, "bad range start '%s'", start);
     if (strcmp(len, "eof") == 0)
         k->length = HTTP_BYTE_RANGE_TO_EOF;
-    else if (ctl_number(len, &k->length) != 0)
+    else if (proto_number(len, &k->length) != 0)
         return BAD(b, "bad range length '%s'", len);
     return 0;
 }
@@ -175,7 +66,7 @@ static int content(struct call_build *b, const char *hex, struct hs_chunk *k)
 {
     hs_byte *p;
     size_t n;
-    if (ctl_hex(&b->s->arena, hex, &p, &n) != 0 || n > UINT32_MAX)
+    if (proto_hex(&b->s->arena, hex, &p, &n) != 0 || n > UINT32_MAX)
         return BAD(b, "bad chunk content '%.32s'", hex);
     k->data = p;
     k->len = (uint32_t)n;
@@ -188,9 +79,9 @@ static int fill_chunk(struct call_build *b, const char *byte, const char *len, s
     hs_byte *one, *p;
     size_t n;
     uint64_t x;
-    if (ctl_hex(&b->s->arena, byte, &one, &n) != 0 || n != 1)
+    if (proto_hex(&b->s->arena, byte, &one, &n) != 0 || n != 1)
         return BAD(b, "bad fill byte '%.32s' (two hex digits)", byte);
-    if (number_max(len, UINT32_MAX, &x) != 0)
+    if (proto_number_max(len, UINT32_MAX, &x) != 0)
         return BAD(b, "bad fill length '%.32s'", len);
     if (x > CTL_MAX_FILL)
         return BAD(b, "fill length %llu is more than this adapter supports (%u)",
@@ -210,7 +101,7 @@ static int fill_chunk(struct call_build *b, const char *byte, const char *len, s
 static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
 {
     char *p[6];
-    int n = colon_parts(v, p, 5);
+    int n = proto_colon_parts(v, p, 5);
     uint64_t x;
     hs_byte *name;
     size_t name_len;
@@ -221,7 +112,7 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
         return content(b, p[1], k);
     }
     if (strcmp(p[0], "memnull") == 0 && n == 2) {
-        if (number_max(p[1], UINT32_MAX, &x) != 0)
+        if (proto_number_max(p[1], UINT32_MAX, &x) != 0)
             return BAD(b, "bad memnull length '%s'", p[1]);
         k->type = HttpDataChunkFromMemory;
         k->len = (uint32_t)x;
@@ -235,7 +126,7 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
     }
     if ((strcmp(p[0], "frag") == 0 && n == 3) || (strcmp(p[0], "fragex") == 0 && n == 5)) {
         k->type = n == 3 ? HttpDataChunkFromFragmentCache : HttpDataChunkFromFragmentCacheEx;
-        if (ctl_hex(&b->s->arena, p[1], &name, &name_len) != 0 || name_len > UINT32_MAX)
+        if (proto_hex(&b->s->arena, p[1], &name, &name_len) != 0 || name_len > UINT32_MAX)
             return BAD(b, "bad fragment name '%.32s'", p[1]);
         k->name_len = (uint32_t)name_len;
         if (strcmp(p[2], "-") != 0) {          /* "-": never cached */
@@ -246,7 +137,7 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
         return n == 5 ? range(b, p[3], p[4], k) : 0;
     }
     if (strcmp(p[0], "type") == 0 && n == 2) {
-        if (number_max(p[1], UINT32_MAX, &x) != 0)
+        if (proto_number_max(p[1], UINT32_MAX, &x) != 0)
             return BAD(b, "bad chunk type '%s'", p[1]);
         k->type = (uint32_t)x;
         return 0;
@@ -271,14 +162,14 @@ static int multi_known_arg(struct call_build *b, char *v, struct ctl_multi_known
     size_t count = 1;
     char *val;
 
-    if (colon_parts(v, p, 3) != 3)
+    if (proto_colon_parts(v, p, 3) != 3)
         return BAD(b, "bad multi_known (ID:FLAGS:HEX,HEX,...)");
-    if (number_max(p[0], UINT32_MAX, &id) != 0)
+    if (proto_number_max(p[0], UINT32_MAX, &id) != 0)
         return BAD(b, "bad multi_known header id '%.32s'", p[0]);
     if (id >= HttpHeaderResponseMaximum || model_reads_slot(id))
         return BAD(b, "multi_known header id %llu is not supported by this adapter "
                       "(0..29 without 1, 2, 6, 11, 26)", (unsigned long long)id);
-    if (number_max(p[1], UINT32_MAX, &flags) != 0)
+    if (proto_number_max(p[1], UINT32_MAX, &flags) != 0)
         return BAD(b, "bad multi_known flags '%.32s'", p[1]);
     for (const char *q = p[2]; *q != '\0'; q++)
         count += *q == ',';
@@ -297,7 +188,7 @@ static int multi_known_arg(struct call_build *b, char *v, struct ctl_multi_known
         size_t n;
         if (comma != NULL)
             *comma = '\0';
-        if (ctl_hex(&b->s->arena, val, &bytes, &n) != 0 || n > UINT16_MAX)
+        if (proto_hex(&b->s->arena, val, &bytes, &n) != 0 || n > UINT16_MAX)
             return BAD(b, "bad multi_known value %zu '%.32s'", i + 1, val);
         m->values[i].value = bytes;
         m->values[i].len = (uint16_t)n;
@@ -314,7 +205,7 @@ static int version_arg(struct call_build *b, char *v)
     if (dot == NULL)
         return BAD(b, "bad version '%.32s'", v);
     *dot = '\0';
-    if (number_max(v, UINT16_MAX, &ma) != 0 || number_max(dot + 1, UINT16_MAX, &mi) != 0)
+    if (proto_number_max(v, UINT16_MAX, &ma) != 0 || proto_number_max(dot + 1, UINT16_MAX, &mi) != 0)
         return BAD(b, "bad version");
     b->s->resp.major = (uint16_t)ma;
     b->s->resp.minor = (uint16_t)mi;
@@ -326,7 +217,7 @@ static int slot_of(const char *key, const char *prefix)
 {
     size_t pl = strlen(prefix);
     uint64_t x;
-    if (strncmp(key, prefix, pl) != 0 || number_max(key + pl, HttpHeaderResponseMaximum - 1, &x) != 0)
+    if (strncmp(key, prefix, pl) != 0 || proto_number_max(key + pl, HttpHeaderResponseMaximum - 1, &x) != 0)
         return -1;
     if (key[pl] == '0' && key[pl + 1] != '\0')      /* no "0x", no leading zeros */
         return -1;
@@ -360,17 +251,17 @@ static int one_arg(struct call_build *b, char *key, char *v)
         if (strcmp(v, "null") == 0) {
             s->id_kind = CTL_ID_NULL;
         } else if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-            if (ctl_number(v, &s->id_literal) != 0)
+            if (proto_number(v, &s->id_literal) != 0)
                 return BAD(b, "bad id '%.32s'", v);
             s->id_kind = CTL_ID_LITERAL;
-        } else if (ctl_is_ref(v)) {
+        } else if (proto_is_ref(v)) {
             s->id_kind = CTL_ID_REF;
             s->ref = v;
         } else {
             return BAD(b, "bad id '%.32s'", v);
         }
     } else if (strcmp(key, "flags") == 0) {
-        if (number_max(v, UINT32_MAX, &x) != 0)
+        if (proto_number_max(v, UINT32_MAX, &x) != 0)
             return BAD(b, "bad flags");
         c->flags = (uint32_t)x;
     } else if (strcmp(key, "reserved1") == 0) {
@@ -378,7 +269,7 @@ static int one_arg(struct call_build *b, char *key, char *v)
             return -1;
         c->reserved1_set = (uint8_t)f;
     } else if (strcmp(key, "reserved2") == 0) {
-        if (number_max(v, UINT32_MAX, &x) != 0)
+        if (proto_number_max(v, UINT32_MAX, &x) != 0)
             return BAD(b, "bad reserved2");
         c->reserved2 = (uint32_t)x;
     } else if (strcmp(key, "bytes_sent") == 0) {
@@ -394,7 +285,7 @@ static int one_arg(struct call_build *b, char *key, char *v)
         s->overlapped = v[0] == '1';
         s->defer = 0;
     } else if (strcmp(key, "op") == 0) {
-        if (!ctl_is_ref(v))
+        if (!proto_is_ref(v))
             return BAD(b, "bad op '%.32s' (1 to 64 letters, digits or _)", v);
         s->op = v;
     } else if (strcmp(key, "response_version") == 0) {
@@ -407,8 +298,8 @@ static int one_arg(struct call_build *b, char *key, char *v)
     } else if (strcmp(key, "cache") == 0) {
         if (strcmp(v, "none") == 0) {
             c->cache_policy = NULL;
-        } else if (colon_parts(v, p, 2) != 2 || number_max(p[0], UINT32_MAX, &x) != 0 ||
-                   number_max(p[1], UINT32_MAX, &y) != 0) {
+        } else if (proto_colon_parts(v, p, 2) != 2 || proto_number_max(p[0], UINT32_MAX, &x) != 0 ||
+                   proto_number_max(p[1], UINT32_MAX, &y) != 0) {
             return BAD(b, "bad cache (policy:seconds)");
         } else {
             s->cache.policy = (uint32_t)x;
@@ -418,7 +309,7 @@ static int one_arg(struct call_build *b, char *key, char *v)
     } else if (strcmp(key, "log") == 0) {
         if (strcmp(v, "none") == 0) {
             c->log_data = NULL;
-        } else if (number_max(v, UINT32_MAX, &x) != 0) {
+        } else if (proto_number_max(v, UINT32_MAX, &x) != 0) {
             return BAD(b, "bad log type");
         } else {
             s->log.type = (uint32_t)x;
@@ -429,52 +320,52 @@ static int one_arg(struct call_build *b, char *key, char *v)
             return BAD(b, "response must be null or given");
         c->response = v[0] == 'n' ? NULL : r;
     } else if (strcmp(key, "status") == 0) {
-        if (number_max(v, UINT16_MAX, &x) != 0)
+        if (proto_number_max(v, UINT16_MAX, &x) != 0)
             return BAD(b, "bad status");
         r->status = (uint16_t)x;
     } else if (strcmp(key, "reason") == 0) {
-        if (ctl_hex(&s->arena, v, &bytes, &n) != 0 || n > UINT16_MAX)
+        if (proto_hex(&s->arena, v, &bytes, &n) != 0 || n > UINT16_MAX)
             return BAD(b, "bad reason");
         r->reason = bytes;
         r->reason_len = (uint16_t)n;
     } else if (strcmp(key, "reason_null") == 0) {
-        if (number_max(v, UINT16_MAX, &x) != 0)
+        if (proto_number_max(v, UINT16_MAX, &x) != 0)
             return BAD(b, "bad reason_null");
         r->reason = NULL;
         r->reason_len = (uint16_t)x;
     } else if (strcmp(key, "version") == 0) {
         return version_arg(b, v);
     } else if (strcmp(key, "resp_flags") == 0) {
-        if (number_max(v, UINT32_MAX, &x) != 0)
+        if (proto_number_max(v, UINT32_MAX, &x) != 0)
             return BAD(b, "bad resp_flags");
         r->flags = (uint32_t)x;
     } else if ((slot = slot_of(key, "known.")) >= 0) {
-        if (ctl_hex(&s->arena, v, &bytes, &n) != 0 || n > UINT16_MAX)
+        if (proto_hex(&s->arena, v, &bytes, &n) != 0 || n > UINT16_MAX)
             return BAD(b, "bad %s", key);
         r->known[slot].value = bytes;
         r->known[slot].len = (uint16_t)n;
     } else if ((slot = slot_of(key, "known_null.")) >= 0) {
-        if (number_max(v, UINT16_MAX, &x) != 0)
+        if (proto_number_max(v, UINT16_MAX, &x) != 0)
             return BAD(b, "bad %s", key);
         r->known[slot].value = NULL;
         r->known[slot].len = (uint16_t)x;
     } else if (strcmp(key, "unknown") == 0) {
         struct hs_unknown_header *u = &b->unknown[b->n_unknown++];
-        if (colon_parts(v, p, 2) != 2 || ctl_hex(&s->arena, p[0], &bytes, &n) != 0 || n > UINT16_MAX)
+        if (proto_colon_parts(v, p, 2) != 2 || proto_hex(&s->arena, p[0], &bytes, &n) != 0 || n > UINT16_MAX)
             return BAD(b, "bad unknown header name");
         u->name = bytes;
         u->name_len = (uint16_t)n;
-        if (ctl_hex(&s->arena, p[1], &bytes, &n) != 0 || n > UINT16_MAX)
+        if (proto_hex(&s->arena, p[1], &bytes, &n) != 0 || n > UINT16_MAX)
             return BAD(b, "bad unknown header value");
         u->value = bytes;
         u->value_len = (uint16_t)n;
     } else if (strcmp(key, "unknown_null") == 0) {
-        if (number_max(v, UINT16_MAX, &x) != 0)
+        if (proto_number_max(v, UINT16_MAX, &x) != 0)
             return BAD(b, "bad unknown_null");
         b->unknown_null = 1;
         r->unknown_count = (uint16_t)x;
     } else if (strcmp(key, "trailers") == 0) {
-        if (colon_parts(v, p, 2) != 2 || number_max(p[0], UINT16_MAX, &x) != 0 ||
+        if (proto_colon_parts(v, p, 2) != 2 || proto_number_max(p[0], UINT16_MAX, &x) != 0 ||
             (strcmp(p[1], "0") != 0 && strcmp(p[1], "1") != 0))
             return BAD(b, "bad trailers (count:0/1)");
         r->trailer_count = (uint16_t)x;
@@ -482,7 +373,7 @@ static int one_arg(struct call_build *b, char *key, char *v)
     } else if (strcmp(key, "chunk") == 0) {
         return chunk_arg(b, v, &b->chunks[b->n_chunks++]);
     } else if (strcmp(key, "chunks_null") == 0) {
-        if (number_max(v, UINT16_MAX, &x) != 0)
+        if (proto_number_max(v, UINT16_MAX, &x) != 0)
             return BAD(b, "bad chunks_null");
         b->chunks_null = 1;
         r->chunk_count = (uint16_t)x;

@@ -1,7 +1,7 @@
 /*
  * control.h: the line protocol of spec/adapter-protocol.md (version 1):
- * splitting a command line into fields, numbers, hex byte strings, the
- * key=value arguments of CALL turned into the model's hs_call, hs_response
+ * splitting a command line into fields (numbers, hex byte strings and refs
+ * are in ../common/protocol_lex.h), the key=value arguments of CALL turned into the model's hs_call, hs_response
  * and hs_chunk arrays, and writing reply lines.
  */
 #ifndef CONTROL_H
@@ -10,32 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hs_types.h"
+#include "protocol_lex.h"
 
-#define CTL_MAX_REF     64                   /* characters of a ref */
 #define CTL_MAX_LINE    (256u * 1024u * 1024u) /* bytes of one command line */
 #define CTL_ERR_LEN     160
 #define CTL_MAX_FILL    (256u * 1024u * 1024u) /* bytes of one fill: chunk */
 
-/* Allocations that live as long as one command. */
-struct arena {
-    void **ptrs;
-    size_t n, cap;
-};
-void *arena_alloc(struct arena *a, size_t n);   /* zeroed; NULL when out of memory */
-void arena_free(struct arena *a);
-
 /* Splits line in place at spaces; returns the number of fields (at most max). */
 int ctl_split(char *line, char **fields, int max);
-
-/* A number: decimal, or hex after 0x. 0 on success. */
-int ctl_number(const char *s, uint64_t *v);
-
-/* A byte string: pairs of hex digits, or "-" for none. The bytes are never a
- * NULL pointer, also when there are none. 0 on success. */
-int ctl_hex(struct arena *a, const char *s, hs_byte **out, size_t *len);
-
-/* 1 when s is a ref: 1 to CTL_MAX_REF letters, digits or '_'. */
-int ctl_is_ref(const char *s);
 
 /* How a CALL names its request id. */
 #define CTL_ID_REF      0

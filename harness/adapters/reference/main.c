@@ -109,7 +109,7 @@ static void hang_forever(void)
 static int millis(const char *s, int *out)
 {
     uint64_t v;
-    if (ctl_number(s, &v) != 0)
+    if (proto_number(s, &v) != 0)
         return -1;
     *out = v > INT_MAX ? INT_MAX : (int)v;
     return 0;
@@ -155,7 +155,7 @@ static void cmd_recv_body(char **f, int n)
     size_t got = 0;
     const char *why = NULL;
 
-    if (n != 4 || !ctl_is_ref(f[1]) || ctl_number(f[2], &max) != 0 || max == 0 || millis(f[3], &timeout) != 0) {
+    if (n != 4 || !proto_is_ref(f[1]) || proto_number(f[2], &max) != 0 || max == 0 || millis(f[3], &timeout) != 0) {
         ctl_reply("ERROR usage: RECV_BODY ref max-bytes timeout-ms");
         return;
     }
@@ -184,7 +184,7 @@ static void cmd_wait(char **f, int n)
     uint64_t count = 0;
     const char *why = NULL;
 
-    if (n != 3 || !ctl_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
+    if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
         ctl_reply("ERROR usage: WAIT op timeout-ms");
         return;
     }
@@ -201,7 +201,7 @@ static void cmd_wait(char **f, int n)
 static void cmd_cancel(char **f, int n)
 {
     const char *why = NULL;
-    if (n != 2 || !ctl_is_ref(f[1])) {
+    if (n != 2 || !proto_is_ref(f[1])) {
         ctl_reply("ERROR usage: CANCEL op");
         return;
     }
@@ -238,7 +238,7 @@ static void handle_line(char *line, size_t len)
     if (n == 0) {
         ctl_reply("ERROR empty command");
     } else if (strcmp(f[0], "HELLO") == 0) {
-        if (n != 2 || ctl_number(f[1], &v) != 0)
+        if (n != 2 || proto_number(f[1], &v) != 0)
             ctl_reply("ERROR usage: HELLO version");
         else if (v != PROTOCOL_VERSION)
             ctl_reply("ERROR protocol version %llu not supported (1 is)", (unsigned long long)v);
@@ -252,7 +252,7 @@ static void handle_line(char *line, size_t len)
         else
             ctl_reply("LISTENING 127.0.0.1 %u", (unsigned)port);
     } else if (strcmp(f[0], "RECEIVE") == 0) {
-        if (n != 3 || !ctl_is_ref(f[1]) || millis(f[2], &timeout) != 0)
+        if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0)
             ctl_reply("ERROR usage: RECEIVE ref timeout-ms");
         else if (api_receive(f[1], timeout, &req))
             ctl_reply("REQUEST %s %s %u.%u", f[1], req.method, req.major, req.minor);
@@ -336,7 +336,7 @@ int main(int argc, char **argv)
         if (strcmp(a, "--control") == 0) {
             if (strcmp(v, "stdio") == 0)
                 tcp_port = 0;
-            else if (strncmp(v, "tcp:", 4) == 0 && ctl_number(v + 4, &x) == 0 && x >= 1 && x <= 65535)
+            else if (strncmp(v, "tcp:", 4) == 0 && proto_number(v + 4, &x) == 0 && x >= 1 && x <= 65535)
                 tcp_port = (unsigned)x;
             else
                 usage();
@@ -345,7 +345,7 @@ int main(int argc, char **argv)
                 usage();
             token = v;
         } else if (strcmp(a, "--server-mode") == 0) {
-            if (ctl_number(v, &x) != 0 || x > 2)
+            if (proto_number(v, &x) != 0 || x > 2)
                 usage();
             server_mode = (unsigned)x;
         } else if (strcmp(a, "--fault") == 0) {

@@ -8,114 +8,6 @@
 #include <string.h>
 #include "args.h"
 
-void *arena_alloc(struct arena *a, size_t n)
-{
-    void *p;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        void **np = realloc(a->ptrs, cap * sizeof *np);
-        if (np == NULL)
-            return NULL;
-        a->ptrs = np;
-        a->cap = cap;
-    }
-    p = calloc(1, n ? n : 1);
-    if (p != NULL)
-        a->ptrs[a->n++] = p;
-    return p;
-}
-
-void arena_free(struct arena *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->ptrs[i]);
-    free(a->ptrs);
-    a->ptrs = NULL;
-    a->n = a->cap = 0;
-}
-
-static int hexdigit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-int args_number(const char *s, ULONGLONG *v)
-{
-    ULONGLONG x = 0;
-    unsigned base = 10;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (*s == '\0')
-        return -1;
-    for (; *s != '\0'; s++) {
-        int d = hexdigit((unsigned char)*s);
-        if (d < 0 || (unsigned)d >= base || x > (~0ull - (ULONGLONG)d) / base)
-            return -1;
-        x = x * base + (ULONGLONG)d;
-    }
-    *v = x;
-    return 0;
-}
-
-static int number_max(const char *s, ULONGLONG max, ULONGLONG *v)
-{
-    return args_number(s, v) == 0 && *v <= max ? 0 : -1;
-}
-
-int args_hex(struct arena *a, const char *s, BYTE **out, size_t *len)
-{
-    size_t n = strlen(s);
-    BYTE *b;
-    if (strcmp(s, "-") == 0)
-        n = 0;
-    else if (n == 0 || n % 2 != 0)
-        return -1;
-    b = arena_alloc(a, n / 2);
-    if (b == NULL)
-        return -1;
-    for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexdigit((unsigned char)s[2 * i]), lo = hexdigit((unsigned char)s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        b[i] = (BYTE)(hi * 16 + lo);
-    }
-    *out = b;
-    *len = n / 2;
-    return 0;
-}
-
-int args_is_ref(const char *s)
-{
-    size_t n = 0;
-    for (; s[n] != '\0'; n++) {
-        char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
-            return 0;
-    }
-    return n >= 1 && n <= ARGS_MAX_REF;
-}
-
-/* Splits s in place at ':' into at most max parts; more gives max + 1. */
-static int colon_parts(char *s, char **parts, int max)
-{
-    int n = 0;
-    parts[n++] = s;
-    for (char *p = s; *p != '\0'; p++) {
-        if (*p == ':') {
-            if (n == max)
-                return max + 1;
-            *p = '\0';
-            parts[n++] = p + 1;
-        }
-    }
-    return n;
-}
-
 struct build {
     struct call_args *c;
     HTTP_UNKNOWN_HEADER *unknown;
@@ -131,12 +23,12 @@ struct build {
 static int range(struct build *b, const char *start, const char *len, HTTP_BYTE_RANGE *r)
 {
     ULONGLONG x;
-    if (args_number(start, &x) != 0)
+    if (proto_number(start, &x) != 0)
         return BAD(b, "bad range start '%.32s'", start);
     r->StartingOffset.QuadPart = (LONGLONG)x;
     if (strcmp(len, "eof") == 0)
         x = HTTP_BYTE_RANGE_TO_EOF;
-    else if (args_number(len, &x) != 0)
+    else if (proto_number(len, &x) != 0)
         return BAD(b, "bad range length '%.32s'", len);
     r->Length.QuadPart = (LONGLONG)x;
     return 0;
@@ -148,7 +40,7 @@ static PCWSTR wide_name(struct build *b, const char *hex, size_t *chars)
     BYTE *p;
     size_t n;
     WCHAR *w;
-    if (args_hex(&b->c->arena, hex, &p, &n) != 0)
+    if (proto_hex(&b->c->arena, hex, &p, &n) != 0)
         return NULL;
     w = arena_alloc(&b->c->arena, (n + 1) * sizeof *w);
     if (w == NULL)
@@ -165,7 +57,7 @@ static int fragment_content(struct build *b, const char *hex, struct chunk_prep 
     BYTE *p;
     if (strcmp(hex, "-") == 0)
         return 0;
-    if (args_hex(&b->c->arena, hex, &p, &k->len) != 0)
+    if (proto_hex(&b->c->arena, hex, &p, &k->len) != 0)
         return BAD(b, "bad fragment content '%.32s'", hex);
     k->cache = 1;
     k->data = p;
@@ -177,13 +69,13 @@ static int fragment_content(struct build *b, const char *hex, struct chunk_prep 
 static int chunk_arg(struct build *b, char *v, HTTP_DATA_CHUNK *k, struct chunk_prep *prep)
 {
     char *p[6];
-    int n = colon_parts(v, p, 5);
+    int n = proto_colon_parts(v, p, 5);
     ULONGLONG x;
     BYTE *bytes;
     size_t len, chars;
 
     if (strcmp(p[0], "mem") == 0 && n == 2) {
-        if (args_hex(&b->c->arena, p[1], &bytes, &len) != 0 || len > 0xffffffffu)
+        if (proto_hex(&b->c->arena, p[1], &bytes, &len) != 0 || len > 0xffffffffu)
             return BAD(b, "bad chunk bytes");
         k->DataChunkType = HttpDataChunkFromMemory;
         k->FromMemory.pBuffer = bytes;
@@ -191,20 +83,20 @@ static int chunk_arg(struct build *b, char *v, HTTP_DATA_CHUNK *k, struct chunk_
         return 0;
     }
     if (strcmp(p[0], "fill") == 0 && n == 3) {
-        int hi = strlen(p[1]) == 2 ? hexdigit((unsigned char)p[1][0]) : -1;
-        int lo = strlen(p[1]) == 2 ? hexdigit((unsigned char)p[1][1]) : -1;
-        if (hi < 0 || lo < 0 || number_max(p[2], 0xffffffffu, &x) != 0)
+        BYTE *one;
+        if (proto_hex(&b->c->arena, p[1], &one, &len) != 0 || len != 1 ||
+            proto_number_max(p[2], 0xffffffffu, &x) != 0)
             return BAD(b, "bad fill chunk");
         if ((bytes = arena_alloc(&b->c->arena, (size_t)x)) == NULL)
             return BAD(b, "cannot allocate %llu bytes for a fill chunk", (unsigned long long)x);
-        memset(bytes, hi * 16 + lo, (size_t)x);
+        memset(bytes, one[0], (size_t)x);
         k->DataChunkType = HttpDataChunkFromMemory;
         k->FromMemory.pBuffer = bytes;
         k->FromMemory.BufferLength = (ULONG)x;
         return 0;
     }
     if (strcmp(p[0], "memnull") == 0 && n == 2) {
-        if (number_max(p[1], 0xffffffffu, &x) != 0)
+        if (proto_number_max(p[1], 0xffffffffu, &x) != 0)
             return BAD(b, "bad memnull length '%.32s'", p[1]);
         k->DataChunkType = HttpDataChunkFromMemory;
         k->FromMemory.pBuffer = NULL;
@@ -212,7 +104,7 @@ static int chunk_arg(struct build *b, char *v, HTTP_DATA_CHUNK *k, struct chunk_
         return 0;
     }
     if (strcmp(p[0], "file") == 0 && n == 4) {
-        if (args_hex(&b->c->arena, p[1], &bytes, &len) != 0)
+        if (proto_hex(&b->c->arena, p[1], &bytes, &len) != 0)
             return BAD(b, "bad file content '%.32s'", p[1]);
         k->DataChunkType = HttpDataChunkFromFileHandle;
         prep->file = 1;
@@ -242,7 +134,7 @@ static int chunk_arg(struct build *b, char *v, HTTP_DATA_CHUNK *k, struct chunk_
         return 0;
     }
     if (strcmp(p[0], "type") == 0 && n == 2) {
-        if (number_max(p[1], 0xffffffffu, &x) != 0)
+        if (proto_number_max(p[1], 0xffffffffu, &x) != 0)
             return BAD(b, "bad chunk type '%.32s'", p[1]);
         k->DataChunkType = (HTTP_DATA_CHUNK_TYPE)x;
         return 0;
@@ -263,8 +155,8 @@ static int multi_known(struct build *b, char *v, HTTP_RESPONSE_INFO *info)
     BYTE *bytes;
     char *val;
 
-    if (colon_parts(v, p, 3) != 3 || number_max(p[0], 0xffffffffu, &id) != 0 ||
-        number_max(p[1], 0xffffffffu, &flags) != 0)
+    if (proto_colon_parts(v, p, 3) != 3 || proto_number_max(p[0], 0xffffffffu, &id) != 0 ||
+        proto_number_max(p[1], 0xffffffffu, &flags) != 0)
         return BAD(b, "bad multi_known (ID:FLAGS:HEX,...)");
     for (const char *q = p[2]; *q != '\0'; q++)
         n_values += *q == ',';
@@ -279,7 +171,7 @@ static int multi_known(struct build *b, char *v, HTTP_RESPONSE_INFO *info)
         char *comma = strchr(val, ',');
         if (comma != NULL)
             *comma = '\0';
-        if (args_hex(&b->c->arena, val, &bytes, &len) != 0 || len > 0xffff)
+        if (proto_hex(&b->c->arena, val, &bytes, &len) != 0 || len > 0xffff)
             return BAD(b, "bad multi_known value");
         h[i].pRawValue = (PCSTR)bytes;
         h[i].RawValueLength = (USHORT)len;
@@ -300,7 +192,7 @@ static int slot_of(const char *key, const char *prefix)
 {
     size_t pl = strlen(prefix);
     ULONGLONG x;
-    if (strncmp(key, prefix, pl) != 0 || number_max(key + pl, HttpHeaderResponseMaximum - 1, &x) != 0)
+    if (strncmp(key, prefix, pl) != 0 || proto_number_max(key + pl, HttpHeaderResponseMaximum - 1, &x) != 0)
         return -1;
     if (key[pl] == '0' && key[pl + 1] != '\0')
         return -1;
@@ -333,23 +225,23 @@ static int one_arg(struct build *b, char *key, char *v)
         if (strcmp(v, "null") == 0) {
             c->id_kind = ID_NULL;
         } else if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-            if (args_number(v, &c->id_literal) != 0)
+            if (proto_number(v, &c->id_literal) != 0)
                 return BAD(b, "bad id '%.32s'", v);
             c->id_kind = ID_LITERAL;
-        } else if (args_is_ref(v)) {
+        } else if (proto_is_ref(v)) {
             c->id_kind = ID_REF;
             strcpy(c->ref, v);
         } else {
             return BAD(b, "bad id '%.32s'", v);
         }
     } else if (strcmp(key, "flags") == 0) {
-        if (number_max(v, 0xffffffffu, &x) != 0)
+        if (proto_number_max(v, 0xffffffffu, &x) != 0)
             return BAD(b, "bad flags");
         c->flags = (ULONG)x;
     } else if (strcmp(key, "reserved1") == 0) {
         return flag01(b, key, v, &c->reserved1);
     } else if (strcmp(key, "reserved2") == 0) {
-        if (number_max(v, 0xffffffffu, &x) != 0)
+        if (proto_number_max(v, 0xffffffffu, &x) != 0)
             return BAD(b, "bad reserved2");
         c->reserved2 = (ULONG)x;
     } else if (strcmp(key, "bytes_sent") == 0) {
@@ -360,7 +252,7 @@ static int one_arg(struct build *b, char *key, char *v)
         else
             return flag01(b, key, v, &c->overlapped);
     } else if (strcmp(key, "op") == 0) {
-        if (!args_is_ref(v))
+        if (!proto_is_ref(v))
             return BAD(b, "bad op name");
         strcpy(c->op, v);
     } else if (strcmp(key, "response_version") == 0) {
@@ -372,8 +264,8 @@ static int one_arg(struct build *b, char *key, char *v)
     } else if (strcmp(key, "cache") == 0) {
         if (strcmp(v, "none") == 0) {
             c->cache_p = NULL;
-        } else if (colon_parts(v, p, 2) != 2 || number_max(p[0], 0xffffffffu, &x) != 0 ||
-                   number_max(p[1], 0xffffffffu, &y) != 0) {
+        } else if (proto_colon_parts(v, p, 2) != 2 || proto_number_max(p[0], 0xffffffffu, &x) != 0 ||
+                   proto_number_max(p[1], 0xffffffffu, &y) != 0) {
             return BAD(b, "bad cache (policy:seconds)");
         } else {
             c->cache.Policy = (HTTP_CACHE_POLICY_TYPE)x;
@@ -383,7 +275,7 @@ static int one_arg(struct build *b, char *key, char *v)
     } else if (strcmp(key, "log") == 0) {
         if (strcmp(v, "none") == 0) {
             c->log_p = NULL;
-        } else if (number_max(v, 0xffffffffu, &x) != 0) {
+        } else if (proto_number_max(v, 0xffffffffu, &x) != 0) {
             return BAD(b, "bad log type");
         } else {
             /* The largest log record, zeroed, so whatever the type the
@@ -396,16 +288,16 @@ static int one_arg(struct build *b, char *key, char *v)
             return BAD(b, "response must be null or given");
         c->resp_p = v[0] == 'n' ? NULL : r;
     } else if (strcmp(key, "status") == 0) {
-        if (number_max(v, 0xffff, &x) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0)
             return BAD(b, "bad status");
         r->StatusCode = (USHORT)x;
     } else if (strcmp(key, "reason") == 0) {
-        if (args_hex(&c->arena, v, &bytes, &n) != 0 || n > 0xffff)
+        if (proto_hex(&c->arena, v, &bytes, &n) != 0 || n > 0xffff)
             return BAD(b, "bad reason");
         r->pReason = (PCSTR)bytes;
         r->ReasonLength = (USHORT)n;
     } else if (strcmp(key, "reason_null") == 0) {
-        if (number_max(v, 0xffff, &x) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0)
             return BAD(b, "bad reason_null");
         r->pReason = NULL;
         r->ReasonLength = (USHORT)x;
@@ -414,41 +306,41 @@ static int one_arg(struct build *b, char *key, char *v)
         if (dot == NULL)
             return BAD(b, "bad version");
         *dot = '\0';
-        if (number_max(v, 0xffff, &x) != 0 || number_max(dot + 1, 0xffff, &y) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0 || proto_number_max(dot + 1, 0xffff, &y) != 0)
             return BAD(b, "bad version");
         r->Version.MajorVersion = (USHORT)x;
         r->Version.MinorVersion = (USHORT)y;
     } else if (strcmp(key, "resp_flags") == 0) {
-        if (number_max(v, 0xffffffffu, &x) != 0)
+        if (proto_number_max(v, 0xffffffffu, &x) != 0)
             return BAD(b, "bad resp_flags");
         r->Flags = (ULONG)x;
     } else if ((slot = slot_of(key, "known.")) >= 0) {
-        if (args_hex(&c->arena, v, &bytes, &n) != 0 || n > 0xffff)
+        if (proto_hex(&c->arena, v, &bytes, &n) != 0 || n > 0xffff)
             return BAD(b, "bad %s", key);
         r->Headers.KnownHeaders[slot].pRawValue = (PCSTR)bytes;
         r->Headers.KnownHeaders[slot].RawValueLength = (USHORT)n;
     } else if ((slot = slot_of(key, "known_null.")) >= 0) {
-        if (number_max(v, 0xffff, &x) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0)
             return BAD(b, "bad %s", key);
         r->Headers.KnownHeaders[slot].pRawValue = NULL;
         r->Headers.KnownHeaders[slot].RawValueLength = (USHORT)x;
     } else if (strcmp(key, "unknown") == 0) {
         HTTP_UNKNOWN_HEADER *u = &b->unknown[b->n_unknown++];
-        if (colon_parts(v, p, 2) != 2 || args_hex(&c->arena, p[0], &bytes, &n) != 0 || n > 0xffff)
+        if (proto_colon_parts(v, p, 2) != 2 || proto_hex(&c->arena, p[0], &bytes, &n) != 0 || n > 0xffff)
             return BAD(b, "bad unknown header name");
         u->pName = (PCSTR)bytes;
         u->NameLength = (USHORT)n;
-        if (args_hex(&c->arena, p[1], &bytes, &n) != 0 || n > 0xffff)
+        if (proto_hex(&c->arena, p[1], &bytes, &n) != 0 || n > 0xffff)
             return BAD(b, "bad unknown header value");
         u->pRawValue = (PCSTR)bytes;
         u->RawValueLength = (USHORT)n;
     } else if (strcmp(key, "unknown_null") == 0) {
-        if (number_max(v, 0xffff, &x) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0)
             return BAD(b, "bad unknown_null");
         b->unknown_null = 1;
         r->Headers.UnknownHeaderCount = (USHORT)x;
     } else if (strcmp(key, "trailers") == 0) {
-        if (colon_parts(v, p, 2) != 2 || number_max(p[0], 0xffff, &x) != 0 ||
+        if (proto_colon_parts(v, p, 2) != 2 || proto_number_max(p[0], 0xffff, &x) != 0 ||
             (strcmp(p[1], "0") != 0 && strcmp(p[1], "1") != 0))
             return BAD(b, "bad trailers (count:0/1)");
         r->Headers.TrailerCount = (USHORT)x;
@@ -461,7 +353,7 @@ static int one_arg(struct build *b, char *key, char *v)
         USHORT i = c->chunk_count++;
         return chunk_arg(b, v, &c->chunks[i], &c->prep[i]);
     } else if (strcmp(key, "chunks_null") == 0) {
-        if (number_max(v, 0xffff, &x) != 0)
+        if (proto_number_max(v, 0xffff, &x) != 0)
             return BAD(b, "bad chunks_null");
         b->chunks_null = 1;
         c->chunk_count = (USHORT)x;

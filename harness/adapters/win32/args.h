@@ -8,21 +8,8 @@
 #define ARGS_H
 
 #include <stddef.h>
+#include "protocol_lex.h"
 #include "sdk.h"
-
-#define ARGS_MAX_REF 64
-
-/* Arena: allocations that live as long as one CALL. */
-struct arena {
-    void **ptrs;
-    size_t n, cap;
-};
-void *arena_alloc(struct arena *a, size_t n);   /* zeroed; NULL when out of memory */
-void arena_free(struct arena *a);
-
-int args_number(const char *s, ULONGLONG *v);          /* decimal or 0x...; 0 on success */
-int args_hex(struct arena *a, const char *s, BYTE **out, size_t *len);
-int args_is_ref(const char *s);
 
 enum call_fn { FN_RESPONSE, FN_BODY };
 enum id_kind { ID_REF, ID_NULL, ID_LITERAL };
@@ -41,7 +28,7 @@ struct chunk_prep {
 struct call_args {
     enum call_fn fn;
     enum id_kind id_kind;
-    char ref[ARGS_MAX_REF + 1];
+    char ref[PROTO_MAX_REF + 1];
     ULONGLONG id_literal;
     ULONG flags;
     int queue_invalid;
@@ -49,7 +36,7 @@ struct call_args {
     ULONG reserved2;
     int bytes_sent;
     int overlapped;             /* 0, 1, or OVERLAPPED_DEFER */
-    char op[ARGS_MAX_REF + 1];  /* the deferred call's name */
+    char op[PROTO_MAX_REF + 1];  /* the deferred call's name */
     int response_version;       /* 0: not given */
     HTTP_RESPONSE_INFO *info;   /* multi_known entries */
     USHORT n_info;

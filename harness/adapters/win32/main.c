@@ -73,7 +73,7 @@ static const char *impl_version(void)
 static int millis(const char *s, DWORD *out)
 {
     ULONGLONG v;
-    if (args_number(s, &v) != 0)
+    if (proto_number(s, &v) != 0)
         return -1;
     *out = v >= INFINITE ? INFINITE - 1 : (DWORD)v;
     return 0;
@@ -97,7 +97,7 @@ static void cmd_receive(char **f, int n)
     DWORD timeout;
     ULONG rc;
     int got;
-    if (n != 3 || !args_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
+    if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
         chan_reply("ERROR usage: RECEIVE ref timeout-ms");
         return;
     }
@@ -140,7 +140,7 @@ static void cmd_recv_body(char **f, int n)
     ULONG rc = 0;
     BYTE *buf;
     int r;
-    if (n != 4 || !args_is_ref(f[1]) || args_number(f[2], &max) != 0 || max == 0 || millis(f[3], &timeout) != 0) {
+    if (n != 4 || !proto_is_ref(f[1]) || proto_number(f[2], &max) != 0 || max == 0 || millis(f[3], &timeout) != 0) {
         chan_reply("ERROR usage: RECV_BODY ref max-bytes timeout-ms");
         return;
     }
@@ -169,7 +169,7 @@ static void cmd_wait(char **f, int n)
     DWORD timeout;
     ULONG rc, count;
     int r;
-    if (n != 3 || !args_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
+    if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
         chan_reply("ERROR usage: WAIT op timeout-ms");
         return;
     }
@@ -184,7 +184,7 @@ static void cmd_wait(char **f, int n)
 
 static void cmd_cancel(char **f, int n)
 {
-    if (n != 2 || !args_is_ref(f[1]))
+    if (n != 2 || !proto_is_ref(f[1]))
         chan_reply("ERROR usage: CANCEL op");
     else if (ops_cancel(f[1]) != 0)
         chan_reply("ERROR no deferred call named %s", f[1]);
@@ -234,7 +234,7 @@ static int handle_line(char *line, size_t len)
     if (n == 0) {
         chan_reply("ERROR empty command");
     } else if (strcmp(f[0], "HELLO") == 0) {
-        if (n != 2 || args_number(f[1], &v) != 0)
+        if (n != 2 || proto_number(f[1], &v) != 0)
             chan_reply("ERROR usage: HELLO version");
         else if (v != PROTOCOL_VERSION)
             chan_reply("ERROR protocol version %llu not supported (1 is)", (unsigned long long)v);
@@ -293,7 +293,7 @@ int main(int argc, char **argv)
         if (strcmp(a, "--control") == 0) {
             if (strcmp(v, "stdio") == 0)
                 tcp_port = 0;
-            else if (strncmp(v, "tcp:", 4) == 0 && args_number(v + 4, &x) == 0 && x >= 1 && x <= 65535)
+            else if (strncmp(v, "tcp:", 4) == 0 && proto_number(v + 4, &x) == 0 && x >= 1 && x <= 65535)
                 tcp_port = (unsigned)x;
             else
                 usage();
@@ -303,7 +303,7 @@ int main(int argc, char **argv)
             opts.url_host = v;
         } else if (strcmp(a, "--address") == 0 && strlen(v) < 200 && strchr(v, ' ') == NULL) {
             opts.address = v;
-        } else if (strcmp(a, "--port") == 0 && args_number(v, &x) == 0 && x <= 65535) {
+        } else if (strcmp(a, "--port") == 0 && proto_number(v, &x) == 0 && x <= 65535) {
             opts.port = (unsigned)x;
         } else {
             usage();

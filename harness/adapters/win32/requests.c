@@ -16,7 +16,7 @@
 #define RECV_BUF (1024u * 1024u)
 
 struct ref {
-    char name[ARGS_MAX_REF + 1];
+    char name[PROTO_MAX_REF + 1];
     HTTP_REQUEST_ID id;
 };
 

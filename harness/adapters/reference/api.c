@@ -12,6 +12,7 @@
 #include "hs_render.h"
 #include "http_conn.h"
 #include "log.h"
+#include "protocol_refs.h"
 #include "response_info.h"
 #include "timeutil.h"
 
@@ -24,16 +25,8 @@ struct xrec {
     char method[HP_MAX_METHOD + 1];
 };
 
-/* The harness's name for a request id. */
-struct refrec {
-    char name[PROTO_MAX_REF + 1];
-    uint64_t id;
-};
-
 static struct xrec *xs;
 static size_t n_xs, cap_xs;
-static struct refrec *refs;
-static size_t n_refs, cap_refs;
 static uint64_t next_id = FIRST_REQUEST_ID;   /* never reused, not even after RESET */
 
 static hs_byte token[65535];
@@ -59,39 +52,6 @@ static struct xrec *find_x(uint64_t id)
             return &xs[i];
     }
     return NULL;
-}
-
-static int ref_get(const char *name, uint64_t *id)
-{
-    for (size_t i = 0; i < n_refs; i++) {
-        if (strcmp(refs[i].name, name) == 0) {
-            *id = refs[i].id;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int ref_set(const char *name, uint64_t id)
-{
-    for (size_t i = 0; i < n_refs; i++) {
-        if (strcmp(refs[i].name, name) == 0) {
-            refs[i].id = id;
-            return 0;
-        }
-    }
-    if (n_refs == cap_refs) {
-        size_t cap = cap_refs ? cap_refs * 2 : 16;
-        struct refrec *nr = realloc(refs, cap * sizeof *nr);
-        if (nr == NULL)
-            return -1;
-        refs = nr;
-        cap_refs = cap;
-    }
-    strncpy(refs[n_refs].name, name, PROTO_MAX_REF);
-    refs[n_refs].name[PROTO_MAX_REF] = '\0';
-    refs[n_refs++].id = id;
-    return 0;
 }
 
 /* HttpReceiveHttpRequest: a new id for the request, state RECEIVED. */
@@ -150,7 +110,7 @@ int api_receive(const char *ref, int timeout_ms, struct api_request *out)
         struct conn *c = net_ready();
         if (c != NULL) {
             struct xrec *r = deliver(c);
-            if (r == NULL || ref_set(ref, r->x.id) != 0) {
+            if (r == NULL || refs_set(ref, r->x.id) != 0) {
                 log_msg("out of memory delivering a request");
                 net_drop(c);
                 return 0;
@@ -292,7 +252,7 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
     uint64_t id = 0;
 
     memset(out, 0, sizeof *out);
-    if (s->id_kind == CTL_ID_REF && !ref_get(s->ref, &id)) {
+    if (s->id_kind == CTL_ID_REF && !refs_get(s->ref, &id)) {
         *err = "unknown ref";
         return -1;
     }
@@ -339,7 +299,7 @@ int api_recv_body(const char *ref, size_t max, int timeout_ms, hs_byte *buf, siz
     uint64_t id;
 
     *n = 0;
-    if (!ref_get(ref, &id)) {
+    if (!refs_get(ref, &id)) {
         *err = "unknown ref";
         return -1;
     }
@@ -387,7 +347,5 @@ void api_reset(void)
     free(xs);
     xs = NULL;
     n_xs = cap_xs = 0;
-    free(refs);
-    refs = NULL;
-    n_refs = cap_refs = 0;
+    refs_clear();
 }

@@ -11,17 +11,10 @@
 #include "requests.h"
 #include "server.h"
 #include "log.h"
+#include "protocol_refs.h"
 #include "args.h"
 
 #define RECV_BUF (1024u * 1024u)
-
-struct ref {
-    char name[PROTO_MAX_REF + 1];
-    HTTP_REQUEST_ID id;
-};
-
-static struct ref *refs;
-static size_t n_refs, cap_refs;
 
 static HTTP_REQUEST_V1 *rbuf;       /* the receive's buffer */
 static OVERLAPPED rov;
@@ -32,36 +25,13 @@ static const char *const verbs[] = {
     "TRACK", "MOVE", "COPY", "PROPFIND", "PROPPATCH", "MKCOL", "LOCK", "UNLOCK", "SEARCH",
 };
 
-static int ref_set(const char *name, HTTP_REQUEST_ID id)
-{
-    for (size_t i = 0; i < n_refs; i++) {
-        if (strcmp(refs[i].name, name) == 0) {
-            refs[i].id = id;
-            return 0;
-        }
-    }
-    if (n_refs == cap_refs) {
-        size_t cap = cap_refs ? cap_refs * 2 : 16;
-        struct ref *nr = realloc(refs, cap * sizeof *nr);
-        if (nr == NULL)
-            return -1;
-        refs = nr;
-        cap_refs = cap;
-    }
-    strcpy(refs[n_refs].name, name);
-    refs[n_refs++].id = id;
-    return 0;
-}
-
 int req_lookup(const char *ref, HTTP_REQUEST_ID *id)
 {
-    for (size_t i = 0; i < n_refs; i++) {
-        if (strcmp(refs[i].name, ref) == 0) {
-            *id = refs[i].id;
-            return 1;
-        }
-    }
-    return 0;
+    uint64_t v;
+    if (!refs_get(ref, &v))
+        return 0;
+    *id = v;
+    return 1;
 }
 
 /* Starts a receive for the next request; the code when it cannot. */
@@ -130,7 +100,7 @@ int req_receive(const char *ref, DWORD timeout_ms, struct received *out, ULONG *
         r = disarm(rc);
     if (r <= 0)
         return r;
-    if (ref_set(ref, rbuf->RequestId) != 0) {
+    if (refs_set(ref, rbuf->RequestId) != 0) {
         *rc = ERROR_NOT_ENOUGH_MEMORY;
         return -1;
     }
@@ -189,7 +159,7 @@ int req_recv_body(const char *ref, DWORD max, DWORD timeout_ms, BYTE *buf, DWORD
 void req_reset(void)
 {
     ULONG rc = NO_ERROR;
-    n_refs = 0;
+    refs_clear();
     /* Requests already waiting belong to cases that are over. */
     while (arm() == NO_ERROR) {
         int r = collect(0, &rc);

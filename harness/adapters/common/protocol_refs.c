@@ -1,0 +1,56 @@
+/*
+ * protocol_refs.c: a small table from ref to request id. A case names a
+ * handful of requests, so a linear search is enough.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "protocol_lex.h"
+#include "protocol_refs.h"
+
+struct refrec {
+    char name[PROTO_MAX_REF + 1];
+    uint64_t id;
+};
+
+static struct refrec *refs;
+static size_t n_refs, cap_refs;
+
+int refs_get(const char *name, uint64_t *id)
+{
+    for (size_t i = 0; i < n_refs; i++) {
+        if (strcmp(refs[i].name, name) == 0) {
+            *id = refs[i].id;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int refs_set(const char *name, uint64_t id)
+{
+    for (size_t i = 0; i < n_refs; i++) {
+        if (strcmp(refs[i].name, name) == 0) {
+            refs[i].id = id;
+            return 0;
+        }
+    }
+    if (n_refs == cap_refs) {
+        size_t cap = cap_refs ? cap_refs * 2 : 16;
+        struct refrec *nr = realloc(refs, cap * sizeof *nr);
+        if (nr == NULL)
+            return -1;
+        refs = nr;
+        cap_refs = cap;
+    }
+    strncpy(refs[n_refs].name, name, PROTO_MAX_REF);
+    refs[n_refs].name[PROTO_MAX_REF] = '\0';
+    refs[n_refs++].id = id;
+    return 0;
+}
+
+void refs_clear(void)
+{
+    free(refs);
+    refs = NULL;
+    n_refs = cap_refs = 0;
+}

@@ -44,30 +44,16 @@ DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python
 
 all: build
 
-# Idempotent: installs only what is missing, then lets why3 find the provers.
+# Idempotent (tools/install-packages.sh installs only what is missing), then lets
+# why3 find the provers.
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@tools/install-packages.sh $(DEB_PACKAGES)
 	@why3 config detect >/dev/null 2>&1 || true
 	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
 
-# Idempotent, like deps; waits for another apt run to release the dpkg lock.
+# Idempotent, like deps.
 deps-docs:
-	@missing=""; for p in $(DOCS_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
-	fi
+	@tools/install-packages.sh $(DOCS_PACKAGES)
 
 # The site from the spec, the contracts, the committed proof reports, the cases and every
 # reports/<impl>/results.json; fails when a traceability gap has no reason.
@@ -106,15 +92,7 @@ prove: deps
 
 # Idempotent, like deps-docs.
 deps-wine:
-	@missing=""; for p in $(WINE_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing; \
-	fi
+	@tools/install-packages.sh --no-recommends $(WINE_PACKAGES)
 
 build-win32: $(WIN32_EXE)
 

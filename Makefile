@@ -115,7 +115,7 @@ conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
 # reports/$(WINE)/deviations.md from what a run without expectations observed
-# (WINE=wine-8.0 or wine-10.0).
+# (WINE=wine-8.0 or wine-10.0), with the generic writer harness.expectations.
 WINE ?= wine-8.0
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
@@ -124,10 +124,9 @@ wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	  { $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
 	      --expectations $(BUILD)/$(WINE)/no-expectations.toml --report-dir $(BUILD)/$(WINE)/observed; \
 	    rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]; }'
-	$(PYTHON) tools/wine_expectations.py $(BUILD)/$(WINE)/observed/results.json \
-	  harness/expectations/$(WINE).toml "Wine $(subst wine-,,$(WINE))"
-	$(PYTHON) tools/wine_deviations.py $(BUILD)/$(WINE)/observed/results.json \
-	  harness/expectations/$(WINE).toml reports/$(WINE)/deviations.md "Wine $(subst wine-,,$(WINE))"
+	$(PYTHON) -m harness.expectations --from $(BUILD)/$(WINE)/observed/results.json \
+	  --write harness/expectations/$(WINE).toml --deviations reports/$(WINE)/deviations.md \
+	  --label "Wine $(subst wine-,,$(WINE))"
 
 # Both Wine versions: expectations from a fresh observation, then the reports.
 wine-reports:

@@ -14,10 +14,14 @@ mismatch classes:
 
 Normalisations, each reported when it fired:
 
-    date          a Date value that is an IMF-fixdate within +-5 min of now
-                  becomes <date>
-    server-token  the implementation's product token in the Server line
-                  becomes <server-token> (token "*": any last word)
+    date          a line exactly `Date: ` plus an IMF-fixdate within +-5 min of
+                  now (29 bytes) becomes `Date: <date>`; any other Date line
+                  (a tab, two spaces, trailing blanks, another format) is
+                  left as it is and so differs (WIRE-DATE)
+    server-token  in a line exactly `Server: <token>` or `Server: V <token>`,
+                  the implementation's product token becomes <server-token>
+                  (token "*": any RFC 9110 product as the last word); blanks
+                  around the value are not forgiven (WIRE-SERVER)
     header-order  the header lines matched as a multiset in another order
 """
 
@@ -61,16 +65,27 @@ def imf_fixdate_ok(value: bytes, now: float | None = None, window: int = DATE_WI
 
 # ------------------------------------------------------------------ display
 
+REPEAT_MIN = 32      # a run of one byte at least this long is shown as 'L' × N
+
+
 def visible(data: bytes, limit: int = 4000, indent: str = "    ") -> str:
     """Bytes as text with CR and LF made visible: one text line per wire line,
-    CRLF shown as the two symbols '␍␊', other controls and bytes >= 0x7F as \\xNN."""
-    shown = data[:limit]
+    CRLF shown as the two symbols '␍␊', other controls and bytes >= 0x7F as \\xNN,
+    a run of REPEAT_MIN or more equal bytes as 'L' × N (the limit counts the
+    bytes shown, so a long run costs a few characters)."""
     out: list[str] = []
     line: list[str] = []
     i = 0
-    while i < len(shown):
-        b = shown[i]
-        if b == 0x0D and i + 1 < len(shown) and shown[i + 1] == 0x0A:
+    shown_bytes = 0
+    while i < len(data) and shown_bytes < limit:
+        b = data[i]
+        run = _run_length(data, i)
+        if run >= REPEAT_MIN:
+            line.append(f"{_glyph(b)!r} × {run}")
+            i += run
+            continue
+        shown_bytes += 1
+        if b == 0x0D and i + 1 < len(data) and data[i + 1] == 0x0A:
             line.append("␍␊")
             out.append("".join(line))
             line = []
@@ -93,11 +108,29 @@ def visible(data: bytes, limit: int = 4000, indent: str = "    ") -> str:
         i += 1
     if line:
         out.append("".join(line))
-    if len(data) > limit:
-        out.append(f"... ({len(data) - limit} more bytes)")
+    if i < len(data):
+        out.append(f"... ({len(data) - i} more bytes)")
     if not data:
         out.append("(nothing)")
     return "\n".join(indent + s for s in out)
+
+
+def _run_length(data: bytes, i: int) -> int:
+    """How many bytes equal to data[i] start at i (counted up to the whole run)."""
+    b = data[i:i + 1]
+    if data[i:i + REPEAT_MIN] != b * REPEAT_MIN:
+        return 1
+    j = i + REPEAT_MIN
+    step = 4096
+    while data[j:j + step] == b * len(data[j:j + step]) and j < len(data):
+        j += len(data[j:j + step])
+    while j < len(data) and data[j:j + 1] == b:
+        j += 1
+    return j - i
+
+
+def _glyph(b: int) -> str:
+    return {0x0D: "␍", 0x0A: "␊", 0x09: "\\t"}.get(b, chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}")
 
 
 def show_byte(data: bytes, offset: int) -> str:
@@ -124,6 +157,8 @@ class Message:
     headers: list[bytes] = field(default_factory=list)
     body: bytes = b""
     head_complete: bool = True
+    call: int | None = None         # the step whose call wrote the head (None: unknown)
+    last: int | None = None         # the last step that added bytes to it
 
     def render(self, headers: list[bytes] | None = None) -> bytes:
         if self.status is None:
@@ -145,25 +180,31 @@ def parse_head(part: bytes) -> Message:
     return Message(status=lines[0], headers=lines[1:], body=part[end + 4:])
 
 
-def messages(parts: list[tuple[str, bytes]]) -> list[Message]:
-    """parts: (kind, bytes) in wire order; kind is head / body / none."""
+def messages(parts: list[tuple]) -> list[Message]:
+    """parts: (kind, bytes) or (kind, bytes, step) in wire order; kind is head /
+    body / none; step, the call that wrote them, is kept on each head."""
     out: list[Message] = []
-    for kind, data in parts:
+    for part in parts:
+        kind, data = part[0], part[1]
+        step = part[2] if len(part) > 2 else None
         if kind == "head":
             if data:
                 out.append(parse_head(data))
+                out[-1].call = step
         elif kind == "body":
             if not data:
                 continue
             if out:
                 out[-1].body += data
             else:
-                out.append(Message(status=None, body=data))
+                out.append(Message(status=None, body=data, call=step))
         elif data:
             if out and out[-1].status is None:
                 out[-1].body += data
             else:
-                out.append(Message(status=None, body=data))
+                out.append(Message(status=None, body=data, call=step))
+        if data and out:
+            out[-1].last = step
     return out
 
 
@@ -225,7 +266,9 @@ def normalise(msgs: list[Message], norm: Norm, fired: set[str] | None = None,
         for h in m.headers:
             name, sep, value = h.partition(b":")
             lname = name.lower()
-            v = value.strip(b" \t")
+            # WIRE-DATE and WIRE-SERVER fix the line: one space after the colon,
+            # nothing after the value
+            v = value[1:] if value.startswith(b" ") else None
             if protect[h] > 0:
                 protect[h] -= 1
                 hs.append(h)
@@ -233,15 +276,15 @@ def normalise(msgs: list[Message], norm: Norm, fired: set[str] | None = None,
             if sep and lname == b"date":
                 if v == DATE_PLACEHOLDER:
                     dated = True
-                elif imf_fixdate_ok(v, norm.now):
+                elif v is not None and len(v) == 29 and imf_fixdate_ok(v, norm.now):
                     h = name + b": " + DATE_PLACEHOLDER
                     dated = True
                     if fired is not None:
                         fired.add("date")
                 else:
-                    date_notes.append(f"the Date value {v.decode('latin-1')!r} is not an "
-                                      "IMF-fixdate within ±5 min of now")
-            elif sep and lname == b"server" and norm.token:
+                    date_notes.append(f"the Date line {h.decode('latin-1')!r} is not `Date: ` "
+                                      "and an IMF-fixdate within ±5 min of now")
+            elif sep and lname == b"server" and norm.token and v is not None:
                 nv = _server_value(v, norm.token)
                 if nv is not None:
                     h = name + b": " + nv
@@ -251,14 +294,20 @@ def normalise(msgs: list[Message], norm: Norm, fired: set[str] | None = None,
         if notes is not None and not dated:
             notes.extend(date_notes)
         out.append(Message(status=m.status, headers=hs, body=m.body,
-                           head_complete=m.head_complete))
+                           head_complete=m.head_complete, call=m.call, last=m.last))
     return out
 
 
+# RFC 9110 §10.2.4: product = token [ "/" product-version ]
+PRODUCT_RE = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+(/[!#$%&'*+.^_`|~0-9A-Za-z-]+)?$")
+
+
 def _server_value(v: bytes, token: str) -> bytes | None:
+    """The Server value with the implementation's token replaced, or None when
+    the value does not end in it as WIRE-SERVER says (one space before it)."""
     if token == "*":
         head, sep, last = v.rpartition(b" ")
-        if not last or last == TOKEN_PLACEHOLDER:
+        if not PRODUCT_RE.match(last) or (sep and (not head or head.endswith((b" ", b"\t")))):
             return None
         return (head + b" " if sep else b"") + TOKEN_PLACEHOLDER
     t = token.encode("latin-1")

@@ -73,6 +73,7 @@ class CallResult:
     delivered: bool | None = None             # receive: REQUEST (True) or TIMEOUT (False)
     pending: bool | None = None               # wait: TIMEOUT (True) or COMPLETION (False)
     reply: str = ""
+    rule: str | None = None                   # the rule that decided rc (the model's rule=)
 
     def to_dict(self) -> dict:
         d: dict[str, Any] = {"index": self.index, "fn": self.fn}
@@ -86,6 +87,8 @@ class CallResult:
             pass
         else:
             d.update(rc=self.rc, bytes_sent=self.bytes_sent, completion=self.completion)
+            if self.rule:
+                d["rule"] = self.rule
         return d
 
 
@@ -148,6 +151,12 @@ class Outcome:
     transcript: list[str] = field(default_factory=list)
     duration: float = 0.0
     log: str = ""
+    # request name -> (verb, version) as the RECEIVE reply named them
+    received: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # request name -> rc of the final, empty HttpSendResponseEntityBody that probes
+    # whether a MORE_DATA response was still open ("crash": the adapter died on it)
+    open_probe: dict[str, int | str] = field(default_factory=dict)
+    step: int = 0               # the step that was running when the run stopped
 
     def call(self, index: int) -> CallResult | None:
         for c in self.calls:
@@ -562,12 +571,14 @@ class Session:
         referenced = {c.id for c in case.calls}
         self.sent_reqs = set()
         self.delivered = set()
+        self.received = out.received
         then_sent: set[str] = set()
         for r in case.requests:
             if r.name not in referenced:
                 self._issue(case, r, deadline)
         self.op_start = {}
         for call in case.calls:
+            out.step = call.index
             req = case.request(call.id)
             if call.fn in ("wait", "cancel", "resume"):
                 res = self._step(case, call, req, deadline)
@@ -598,11 +609,40 @@ class Session:
         for r in case.requests:           # requests no call made us send yet
             if r.name not in self.sent_reqs:
                 self._issue(case, r, deadline)
+        out.step = len(case.calls) + 1
         for name in case.conns:
             c = self.conns.get(name)
             if c is None:
                 continue
             c.fate = self._fate(case, name, c, out, deadline)
+        self._probe_open_responses(case, out, deadline)
+
+    def _probe_open_responses(self, case: Case, out: Outcome, deadline: float) -> None:
+        """CONN-MORE-DATA: a response whose last call had MORE_DATA is still open, so
+        a final HttpSendResponseEntityBody with no chunks must succeed on its id.
+        Made after the fates, with the wire already taken, so it changes neither."""
+        if "body" not in self.caps:
+            return
+        for r in case.requests:
+            if open_response_call(case, r.name) is None:
+                continue
+            call = open_response_call(case, r.name)
+            res = out.call(call.index)
+            if res is None or res.rc not in OK_RC or call.deferred:
+                continue
+            c = self.conns.get(r.conn)
+            if c is not None and c.wire_end is None:
+                self._drain()
+                c.wire_end, c.overflow_end = len(c.buf), c.overflow
+            try:
+                reply = self.command(f"CALL body id={r.name}", deadline)
+            except AdapterDied:
+                out.open_probe[r.name] = "crash"
+                raise
+            parts = reply.split()
+            if len(parts) < 4 or parts[0] != "RESULT" or not parts[1].isdigit():
+                raise AdapterError(f"bad CALL reply {_short(reply)}")
+            out.open_probe[r.name] = int(parts[1])
 
     def _call(self, call: Call, deadline: float) -> CallResult:
         res = CallResult(index=call.index, fn=call.fn)
@@ -623,11 +663,15 @@ class Session:
         res.reply = reply
         parts = reply.split()
         try:
-            if len(parts) != 4 or parts[0] != "RESULT":
+            if len(parts) not in (4, 5) or parts[0] != "RESULT":
                 raise ValueError
             res.rc = int(parts[1])
             res.bytes_sent = _count(parts[2], "bytes_sent=")
             res.completion = _count(parts[3], "completion=")
+            if len(parts) == 5:             # the reference's rule=ID
+                if not parts[4].startswith("rule="):
+                    raise ValueError
+                res.rule = parts[4][5:]
         except ValueError:
             raise AdapterError(f"bad CALL reply {_short(reply)}") from None
         return res
@@ -750,6 +794,7 @@ class Session:
             return False
         if len(parts) != 4 or parts[0] != "REQUEST" or parts[1] != r.name:
             raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
+        self.received[r.name] = (parts[2], parts[3])
         self.delivered.add(r.name)
         if r.close_after_send and c is not None and c.sock is not None:
             self._drain()
@@ -933,6 +978,16 @@ class Session:
                     except OSError:
                         pass
         self.conns = {}
+
+
+def open_response_call(case: Case, request: str) -> Call | None:
+    """The case's last send on `request` when it has MORE_DATA and the case lets it
+    succeed: the response should be open after the calls (CONN-MORE-DATA)."""
+    sends = [c for c in case.calls if c.id == request and c.fn in ("response", "body")]
+    if not sends or not sends[-1].more_data:
+        return None
+    rcs = sends[-1].expect.get("rc")
+    return sends[-1] if not rcs or 0 in rcs or 997 in rcs else None
 
 
 def _final_sent(case: Case, out: Outcome, request: str) -> bool:

@@ -1,30 +1,50 @@
-"""Expectations files: the known failures of one implementation.
+"""Expectations files: the known failures of one implementation, down to the assertion.
 
-harness/expectations/<impl>.toml holds one table per case that is known not
-to pass:
+harness/expectations/<impl>.toml says what is expected to fail, in two forms:
 
-    ["wire-date-app-value-replaced"]
-    expected = "FAIL"                 # or "CRASH" / "TIMEOUT"
-    rule = "WIRE-DATE"                # the spec rule the implementation breaks:
-                                      # one the case names, or WIRE-SERVER
-    reason = "writes the application's Date value verbatim"
+    [[rule]]                          # a deviation that runs through the suite
+    id = "WIRE-SERVER"
+    reason = "writes no Server line"
 
-A case listed here and failing that way is XFAIL; passing is XPASS, which
-fails the run (so a fixed bug cannot regress unnoticed); failing another way
-keeps its verdict. An entry for a case that does not exist fails the run.
+    [[case]]                          # the rest, case by case
+    id = "app-connection-close-closes"
+    reason = "keeps the connection open where the server must close it"
+    fails = [
+      { rule = "CONN-APP-CLOSE", kind = "fate", subject = "connection r1" },
+    ]
+
+A failing assertion (harness.assertions) is expected when a [[rule]] names
+its rule, or when the case's [[case]] entry lists its rule, kind and subject.
+A case whose failing assertions are all expected is XFAIL; any other failing
+assertion makes it FAIL (a new deviation cannot hide behind an old one); a
+listed assertion that no longer fails makes it XPASS, which fails the run.
+A [[rule]] whose rule fails in no case of a full run is stale and fails the
+run too. Files of the older form (one table per case with expected / rule /
+reason) are refused with a message that says how to rewrite them.
+
+    python3 -m harness.expectations --from reports/<impl>/results.json \
+        --write harness/expectations/<impl>.toml [--rule-threshold N] \
+        [--deviations reports/<impl>/deviations.md]
+
+writes an expectations file (and the deviation list, harness.deviations) from
+a run without expectations: a rule that fails as a root cause in at least N
+cases (default 10) gets a [[rule]] entry, every other failing case a [[case]]
+entry listing its failing assertions.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 
-EXPECTABLE = ("FAIL", "CRASH", "TIMEOUT")
-# Rules every case checks whether or not it names them: the Server line of
-# each response head is compared in every case, so an implementation that
-# writes none fails cases that are about something else.
-IMPLICIT_RULES = ("WIRE-SERVER",)
-KEYS = {"expected", "rule", "reason"}
+from .attribution import KINDS
+
+ENTRY_KEYS = {"rule": {"id", "reason"}, "case": {"id", "reason", "fails"}}
+FAIL_KEYS = {"rule", "kind", "subject"}
 
 
 class ExpectationsError(ValueError):
@@ -33,49 +53,259 @@ class ExpectationsError(ValueError):
         super().__init__("\n".join(errors))
 
 
-def load_expectations(path: str | Path | None, case_ids: dict[str, list[str]],
-                      rules: dict) -> dict[str, dict]:
-    """Read and check an expectations file.
+class Expectations:
+    """rules: rule id -> reason; cases: case id -> {"reason", "fails": Counter of
+    (rule, kind, subject)}."""
 
-    case_ids maps every case id of the suite to its rule ids. Raises
-    ExpectationsError naming the file and the entry for each problem.
-    """
+    def __init__(self, rules: dict[str, str] | None = None, cases: dict | None = None):
+        self.rules = rules or {}
+        self.cases = cases or {}
+
+    def __bool__(self) -> bool:
+        return bool(self.rules or self.cases)
+
+    def get(self, case_id: str) -> dict | None:                 # what a case shows
+        return self.cases.get(case_id)
+
+
+def load_expectations(path: str | Path | None, case_ids: dict[str, list[str]],
+                      rules: dict) -> Expectations:
+    """Read and check an expectations file; ExpectationsError names the file and
+    the entry for each problem. case_ids: every case id of the suite -> its rules."""
     if path is None:
-        return {}
+        return Expectations()
     path = Path(path)
     if not path.exists():
-        return {}
+        return Expectations()
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ExpectationsError([f"{path}: (TOML) {exc}"]) from None
+    except OSError as exc:
+        raise ExpectationsError([f"{path}: cannot read: {exc}"]) from None
     errors: list[str] = []
-    out: dict[str, dict] = {}
-    for cid, entry in data.items():
-        where = f"{path}: [{cid}]"
+    old = [k for k, v in data.items() if k not in ("rule", "case") and isinstance(v, dict)]
+    if old:
+        raise ExpectationsError([
+            f"{path}: [{old[0]}] and {len(old) - 1} more tables are of the old form "
+            "(one table per case with expected / rule / reason), which matched a case's "
+            "verdict only. Expectations now name the failing assertions: rewrite the file "
+            "with python3 -m harness.expectations --from reports/<impl>/results.json "
+            f"--write {path} (from a run without expectations), or by hand as "
+            "harness/README.md describes ([[rule]] and [[case]] entries)."])
+    for key in data:
+        if key not in ("rule", "case"):
+            errors.append(f"{path}: {key}: unknown key (allowed: [[rule]], [[case]])")
+    out = Expectations()
+    for n, entry in enumerate(_array(data, "rule", path, errors), 1):
+        where = f"{path}: [[rule]] #{n}"
+        if not _entry_ok(entry, "rule", where, errors):
+            continue
+        rid = entry.get("id")
+        if not isinstance(rid, str) or rid not in rules:
+            errors.append(f"{where}.id: {rid!r} is not a rule id of the spec")
+            continue
+        if rid in out.rules:
+            errors.append(f"{where}.id: {rid} is named twice")
+        out.rules[rid] = entry["reason"]
+    for n, entry in enumerate(_array(data, "case", path, errors), 1):
+        where = f"{path}: [[case]] #{n}"
+        if not _entry_ok(entry, "case", where, errors):
+            continue
+        cid = entry.get("id")
         if cid not in case_ids:
-            errors.append(f"{where}: no case has this id")
+            errors.append(f"{where}.id: no case has the id {cid!r}")
             continue
-        if not isinstance(entry, dict):
-            errors.append(f"{where}: expected a table")
+        where = f"{path}: [[case]] {cid}"
+        if cid in out.cases:
+            errors.append(f"{where}: the case has two entries")
+        fails = entry.get("fails")
+        if not isinstance(fails, list) or not fails:
+            errors.append(f"{where}.fails: list the failing assertions "
+                          "({ rule, kind, subject } each)")
             continue
-        for k in entry:
-            if k not in KEYS:
-                errors.append(f"{where}.{k}: unknown field (allowed: expected, rule, reason)")
-        exp = entry.get("expected")
-        if exp not in EXPECTABLE:
-            errors.append(f"{where}.expected: must be one of {', '.join(EXPECTABLE)}, got {exp!r}")
-        rule = entry.get("rule")
-        if not isinstance(rule, str) or rule not in rules:
-            errors.append(f"{where}.rule: {rule!r} is not a rule id of the spec")
-        elif rule not in case_ids[cid] and rule not in IMPLICIT_RULES:
-            errors.append(f"{where}.rule: the case does not check {rule} "
-                          f"(it checks {', '.join(case_ids[cid])})")
-        reason = entry.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            errors.append(f"{where}.reason: say what the implementation does instead")
-        out[cid] = {"expected": exp, "rule": rule, "reason": reason}
+        sigs: Counter = Counter()
+        for k, f in enumerate(fails, 1):
+            fw = f"{where}.fails[{k}]"
+            if not isinstance(f, dict) or set(f) != FAIL_KEYS:
+                errors.append(f"{fw}: needs exactly rule, kind and subject")
+                continue
+            if f["rule"] not in rules:
+                errors.append(f"{fw}.rule: {f['rule']!r} is not a rule id of the spec")
+            if f["kind"] not in KINDS:
+                errors.append(f"{fw}.kind: {f['kind']!r} is not one of {', '.join(KINDS)}")
+            if not isinstance(f["subject"], str) or not f["subject"]:
+                errors.append(f"{fw}.subject: a non-empty string")
+            sigs[(f["rule"], f["kind"], str(f["subject"]))] += 1
+        out.cases[cid] = {"reason": entry["reason"], "fails": sigs}
     if errors:
         raise ExpectationsError(errors)
     return out
+
+
+def _array(data: dict, key: str, path: Path, errors: list[str]) -> list:
+    v = data.get(key, [])
+    if not isinstance(v, list):
+        errors.append(f"{path}: {key}: write [[{key}]] entries")
+        return []
+    return v
+
+
+def _entry_ok(entry, kind: str, where: str, errors: list[str]) -> bool:
+    if not isinstance(entry, dict):
+        errors.append(f"{where}: expected a table")
+        return False
+    for k in entry:
+        if k not in ENTRY_KEYS[kind]:
+            errors.append(f"{where}.{k}: unknown field (allowed: "
+                          f"{', '.join(sorted(ENTRY_KEYS[kind]))})")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        errors.append(f"{where}.reason: say what the implementation does instead")
+        return False
+    return True
+
+
+# ------------------------------------------------------------------ matching
+
+def apply_expectations(res, exp: Expectations | None):
+    """XFAIL when every failing assertion of the case is expected; XPASS when an
+    expected one no longer fails (and nothing unexpected fails); else unchanged."""
+    if not exp or res.verdict not in ("PASS", "FAIL", "CRASH", "TIMEOUT"):
+        return res
+    failing = [a for a in res.assertions if a.failed]
+    entry = exp.cases.get(res.case.id)
+    rest = Counter(a.signature for a in failing if a.rule not in exp.rules)
+    listed = entry["fails"] if entry else Counter()
+    unexpected = rest - listed
+    vanished = listed - rest
+    res.unexpected = sorted(unexpected.elements())
+    res.vanished = sorted(vanished.elements())
+    if entry or any(a.rule in exp.rules for a in failing):
+        res.expectation = {
+            "rules": {r: exp.rules[r] for r in sorted({a.rule for a in failing
+                                                       if a.rule in exp.rules})},
+            "case": ({"reason": entry["reason"],
+                      "fails": [list(s) for s in sorted(listed.elements())]} if entry else None)}
+    if unexpected:
+        res.summary = (f"{sum(unexpected.values())} unexpected failing assertion"
+                       f"{'s' if sum(unexpected.values()) != 1 else ''} ("
+                       + "; ".join(" · ".join(s) for s in sorted(unexpected)) + "); "
+                       + res.summary)
+        return res
+    if vanished:
+        res.verdict = "XPASS"
+        res.summary = ("expected failures no longer happen: "
+                       + "; ".join(" · ".join(s) for s in sorted(vanished))
+                       + " (remove the entry for them from the expectations file)")
+        res.details = res.summary + ("\n" + res.details if res.details else "")
+        return res
+    if failing:
+        reasons = [exp.rules[r] for r in sorted({a.rule for a in failing if a.rule in exp.rules})]
+        if entry:
+            reasons.append(entry["reason"])
+        res.verdict = "XFAIL"
+        res.summary = "expected: " + "; ".join(reasons) + "; " + res.summary
+    return res
+
+
+def stale_rules(exp: Expectations, records: list[dict]) -> list[str]:
+    """[[rule]] entries whose rule failed in no case of the run."""
+    failed = {a["rule"] for r in records for a in r.get("assertions", [])
+              if a.get("state") == "fail"}
+    return sorted(r for r in exp.rules if r not in failed)
+
+
+# ------------------------------------------------------------------ writing
+
+def from_results(results: dict, threshold: int = 10, label: str | None = None) -> str:
+    """An expectations file (TOML text) from a run's results.json."""
+    cases = results["cases"]
+    label = label or results.get("implementation", {}).get("name", "the implementation")
+    roots: Counter = Counter()
+    for c in cases:
+        for rule in {a["rule"] for a in c.get("assertions", [])
+                     if a["state"] == "fail" and "consequence_of" not in a}:
+            roots[rule] += 1
+    rule_level = sorted(r for r, n in roots.items() if n >= threshold)
+    out = [f"# {label}: what is expected to fail, down to the assertion (harness/README.md,",
+           "# \"Expectations\"). Written by python3 -m harness.expectations from a run of the",
+           f"# suite {results['suite']['version']} without expectations; an entry that no longer",
+           "# fails (XPASS, or a stale [[rule]]) fails the run: then rewrite this file.", ""]
+    reasons = _rule_reasons(cases)
+    for rule in rule_level:
+        out += ["[[rule]]", f"id = {json.dumps(rule)}",
+                f"reason = {json.dumps(reasons.get(rule, 'fails in ' + str(roots[rule]) + ' cases'))}",
+                ""]
+    for c in sorted(cases, key=lambda c: c["id"]):
+        fails = [a for a in c.get("assertions", []) if a["state"] == "fail"
+                 and a["rule"] not in rule_level]
+        if not fails or c["verdict"] not in ("FAIL", "CRASH", "TIMEOUT", "XFAIL"):
+            continue
+        rootfails = [a for a in fails if "consequence_of" not in a] or fails
+        reason = "; ".join(dict.fromkeys(_short_reason(a) for a in rootfails))
+        out += ["[[case]]", f"id = {json.dumps(c['id'])}", f"reason = {json.dumps(reason)}",
+                "fails = ["]
+        for a in sorted(fails, key=lambda a: (a["rule"], a["kind"], a["subject"])):
+            out.append(f"  {{ rule = {json.dumps(a['rule'])}, kind = {json.dumps(a['kind'])}, "
+                       f"subject = {json.dumps(a['subject'])} }},")
+        out += ["]", ""]
+    return "\n".join(out)
+
+
+def _short_reason(a: dict) -> str:
+    text = a.get("text", "")
+    if a.get("expected") or a.get("actual"):
+        text += f": expected {a.get('expected', '')[:80]}, got {a.get('actual', '')[:80]}"
+    return f"{a['rule']}: {text}"[:300]
+
+
+def _rule_reasons(cases: list[dict]) -> dict[str, str]:
+    """A reason per rule: the most common (kind, expected, actual) of its failures."""
+    seen: dict[str, Counter] = {}
+    for c in cases:
+        for a in c.get("assertions", []):
+            if a["state"] == "fail" and "consequence_of" not in a:
+                key = (a["kind"], a.get("expected", "")[:60], a.get("actual", "")[:60])
+                seen.setdefault(a["rule"], Counter())[key] += 1
+    out = {}
+    for rule, counter in seen.items():
+        (kind, e, x), n = counter.most_common(1)[0]
+        out[rule] = f"{kind}: expected {e or '-'}, got {x or '-'} (the most common of " \
+                    f"{sum(counter.values())} failing assertions)"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python3 -m harness.expectations",
+                                description="Write an expectations file and the deviation "
+                                            "list from a run's results.json.")
+    p.add_argument("--from", dest="source", required=True, help="results.json of a run")
+    p.add_argument("--write", required=True, help="the expectations file to write")
+    p.add_argument("--deviations", help="also write the deviation list (Markdown) here")
+    p.add_argument("--rule-threshold", type=int, default=10,
+                   help="a rule failing as a root cause in this many cases gets a [[rule]] entry")
+    p.add_argument("--label", help="the implementation's name in the files' titles")
+    args = p.parse_args(argv)
+    try:
+        results = json.loads(Path(args.source).read_text(encoding="utf-8"))
+        results["cases"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: {args.source}: not a results.json: {exc}", file=sys.stderr)
+        return 2
+    if args.rule_threshold < 1:
+        print("error: --rule-threshold must be at least 1", file=sys.stderr)
+        return 2
+    Path(args.write).write_text(from_results(results, args.rule_threshold, args.label),
+                                encoding="utf-8")
+    print(f"wrote {args.write}")
+    if args.deviations:
+        from .deviations import deviations_md
+        Path(args.deviations).write_text(deviations_md(results, args.label), encoding="utf-8")
+        print(f"wrote {args.deviations}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

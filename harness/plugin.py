@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from .cases import CASES_DIR, ROOT, SPEC_DIR, Case, CaseLoadError, load_cases
-from .expectations import ExpectationsError, load_expectations
+from .expectations import ExpectationsError, load_expectations, stale_rules
 from .judge import BAD
 from .report import totals, write_reports
 from .runner import DEFAULT_ORACLE, DEFAULT_TOKEN, RunConfig, Runner
@@ -250,8 +250,12 @@ def pytest_sessionfinish(session, exitstatus):
                 "selection": {"cases": st.globs, "rules": st.rule_globs},
                 "expectations": _shown(cfg.expectations) if cfg.expectations else None},
     }
-    st.meta = meta
     st.records = list(st.results.values())
+    full = not st.globs and not st.rule_globs and len(st.records) == len(st.cases)
+    st.stale = stale_rules(cfg.expectations_data, st.records) if full else []
+    meta["run"]["stale_expectations"] = st.stale
+    meta["spec_rules"] = {rid: r.cls for rid, r in st.rules.items()}
+    st.meta = meta
     if not session.config.getoption("hs_no_reports"):
         st.paths = write_reports(cfg.report_dir, meta, st.records)
 
@@ -269,5 +273,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     bad = [r for r in recs if r["verdict"] in BAD]
     for r in sorted(bad, key=lambda r: r["id"]):
         tr.write_line(f"  {r['verdict']:7} {r['id']}: {r['summary'].splitlines()[0]}")
+    for rule in getattr(st, "stale", []):
+        tr.write_line(f"  STALE   [[rule]] {rule}: the expectations file expects it to fail, "
+                      "but it failed in no case (remove the entry)")
     for key, path in getattr(st, "paths", {}).items():
         tr.write_line(f"{key:8} {path}")

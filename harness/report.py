@@ -3,8 +3,9 @@
 - results.json: the stable, documented record (schema harness/schema/results.schema.json,
   described in harness/README.md);
 - junit.xml: JUnit XML for CI (validated against harness/schema/junit.xsd by the tests);
-- summary.md: counts by rule class and verdict, then every failure with expected
-  and actual bytes.
+- summary.md: the rules conformed to, the rule table, counts by rule class and
+  verdict, the deviations grouped by rule (harness.deviations), then every
+  failure with expected and actual bytes.
 
 All three are made from the per-case dicts of harness.judge.Result.to_dict, so
 they can be written by the pytest controller from what the workers sent.
@@ -17,6 +18,8 @@ import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from .assertions import RULE_STATES
+from .deviations import deviations_md
 from .judge import BAD, VERDICTS
 from .spec import CLASSES
 from .version import RESULTS_SCHEMA, SUITE_NAME, __version__
@@ -33,8 +36,27 @@ def run_failed(cases: list[dict]) -> bool:
     return any(c["verdict"] in BAD for c in cases)
 
 
+def rule_table(spec_rules: dict[str, str], cases: list[dict]) -> dict:
+    """Per spec rule: its class and in how many cases it was judged (pass, fail,
+    consequence) or not judged; `conforms`: judged somewhere, failed nowhere."""
+    table = {rid: {"class": cls, "checked": 0, **{s.replace("-", "_"): 0 for s in RULE_STATES}}
+             for rid, cls in sorted(spec_rules.items())}
+    for c in cases:
+        for rid, state in (c.get("rule_states") or {}).items():
+            row = table.setdefault(rid, {"class": "?", "checked": 0,
+                                         **{s.replace("-", "_"): 0 for s in RULE_STATES}})
+            row[state.replace("-", "_")] += 1
+            if state != "not-judged":
+                row["checked"] += 1
+    for row in table.values():
+        row["conforms"] = row["checked"] > 0 and row["fail"] == 0
+    return table
+
+
 def build_results(meta: dict, cases: list[dict]) -> dict:
     cases = sorted(cases, key=lambda c: (c["area"], c["id"]))
+    rules = rule_table(meta.get("spec_rules", {}), cases)
+    stale = meta.get("run", {}).get("stale_expectations", [])
     return {
         "schema": RESULTS_SCHEMA,
         "suite": {"name": SUITE_NAME, "version": __version__,
@@ -44,7 +66,12 @@ def build_results(meta: dict, cases: list[dict]) -> dict:
         "oracle": meta.get("oracle", {}),
         "run": meta.get("run", {}),
         "totals": totals(cases),
-        "passed": not run_failed(cases),
+        "passed": not run_failed(cases) and not stale,
+        "conformance": {"rules_total": len(rules),
+                        "rules_conformed": sum(1 for r in rules.values() if r["conforms"]),
+                        "rules_failed": sum(1 for r in rules.values() if r["fail"]),
+                        "rules_not_judged": sum(1 for r in rules.values() if not r["checked"])},
+        "rules": rules,
         "cases": cases,
     }
 
@@ -141,10 +168,38 @@ def summary_md(results: dict) -> str:
     lines.append(f"- Run: {run.get('started', '?')}, {run.get('duration_s', 0):.2f} s, "
                  f"jobs {run.get('jobs', '?')}, case timeout {run.get('timeout_s', '?')} s")
     bad = [c for c in cases if c["verdict"] in BAD]
-    lines.append(f"- Result: **{'passed' if not bad else 'FAILED'}** "
-                 f"({', '.join(f'{t[v]} {v}' for v in VERDICTS if t[v])})")
-    lines += ["", "## Verdicts by rule class", "",
-              "A case counts once under each class of the rules it checks.", "",
+    stale = run.get("stale_expectations") or []
+    lines.append(f"- Result: **{'passed' if results['passed'] else 'FAILED'}** "
+                 f"({', '.join(f'{t[v]} {v}' for v in VERDICTS if t[v])})"
+                 + (f"; stale [[rule]] expectations: {', '.join(stale)}" if stale else ""))
+    conf = results.get("conformance") or {}
+    if conf:
+        lines.append(f"- **Conforms to {conf['rules_conformed']} of {conf['rules_total']} "
+                     f"rules**: judged in at least one case and failed in none; "
+                     f"{conf['rules_failed']} failed, {conf['rules_not_judged']} not judged "
+                     "in this run")
+    lines += ["", "## Rules", "",
+              "Per rule, the cases in which it was judged: pass, fail (a deviation from the "
+              "rule itself), consequence (its assertions failed only as a consequence of an "
+              "earlier failure), and the cases that name it or touch it without judging it "
+              "(an UNDEF rule, or a path the run did not reach). Expected failures (XFAIL) "
+              "count as failures here.", "",
+              "| rule | class | judged | pass | fail | consequence | not judged | conforms |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for rid, row in (results.get("rules") or {}).items():
+        lines.append(f"| {rid} | {row['class']} | {row['checked']} | {row['pass']} | "
+                     f"{row['fail']} | {row['consequence']} | {row['not_judged']} | "
+                     f"{'yes' if row['conforms'] else 'no' if row['checked'] else '—'} |")
+    lines += ["", "## Rules by class", "",
+              "| class | rules | conformed | failed | not judged |",
+              "| --- | ---: | ---: | ---: | ---: |"]
+    for cls in CLASSES:
+        rows = [r for r in (results.get("rules") or {}).values() if r["class"] == cls]
+        lines.append(f"| {cls} | {len(rows)} | {sum(1 for r in rows if r['conforms'])} | "
+                     f"{sum(1 for r in rows if r['fail'])} | "
+                     f"{sum(1 for r in rows if not r['checked'])} |")
+    lines += ["", "## Case verdicts by rule class", "",
+              "A case counts once under each class of the rules it names.", "",
               "| class | " + " | ".join(shown) + " | cases |",
               "| --- | " + " | ".join("---:" for _ in shown) + " | ---: |"]
     for cls in CLASSES:
@@ -160,6 +215,8 @@ def summary_md(results: dict) -> str:
         if sel:
             lines.append(f"| {level} | " + " | ".join(
                 str(sum(1 for c in sel if c["verdict"] == v)) for v in shown) + " |")
+    dev = deviations_md(results, heading=2).split("\n")
+    lines += [""] + dev
     lines += ["", "## Failures", ""]
     if not bad:
         lines.append("None.")
@@ -173,8 +230,10 @@ def summary_md(results: dict) -> str:
         lines += ["", "## Expected failures (XFAIL)", ""]
         for c in xf:
             e = c.get("expected") or {}
-            lines.append(f"- `{c['id']}`: {e.get('expected')} on {e.get('rule')}: "
-                         f"{e.get('reason')}")
+            rules = ", ".join(e.get("rules") or {})
+            case = (e.get("case") or {}).get("reason")
+            lines.append(f"- `{c['id']}`: " + "; ".join(
+                x for x in (f"rules {rules}" if rules else "", case or "") if x))
     sk = [c for c in cases if c["verdict"] == "SKIP"]
     if sk:
         lines += ["", "## Skipped", ""]

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     records = getattr(st, "records", None) or [] if st is not None else []
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         return 1                     # failed items (FAIL, CRASH, ... XPASS) or an interruption
-    return 1 if run_failed(records) else 0
+    return 1 if run_failed(records) or getattr(st, "stale", None) else 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from pathlib import Path
 from .adapter import AdapterFailure, split_command
 from .cases import ROOT, Case
 from .engine import Outcome, Session
-from .judge import Context, Result, apply_expectation, judge
+from .expectations import Expectations, apply_expectations
+from .judge import Context, Result, judge
 
 IMPLS_FILE = ROOT / "harness" / "impls.toml"
 DEFAULT_ORACLE = "build/hs-reference-adapter"
@@ -35,7 +36,7 @@ class RunConfig:
     settle: float = 0.02
     report_dir: Path = ROOT / "reports" / "reference"
     expectations: Path | None = None
-    expectations_data: dict = field(default_factory=dict)
+    expectations_data: Expectations = field(default_factory=Expectations)
 
     @property
     def same(self) -> bool:
@@ -106,7 +107,7 @@ class Runner:
                 impl = self.impl.run_case(case, self.cfg.timeout,
                                           hint=model if model.status == "ok" else None)
                 res = judge(case, model, impl, self.ctx)
-        return apply_expectation(res, self.cfg.expectations_data.get(case.id))
+        return apply_expectations(res, self.cfg.expectations_data)
 
     def close(self) -> None:
         for s in (self.impl, self.oracle):

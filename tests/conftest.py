@@ -45,3 +45,49 @@ def reference_cmd() -> str:
         if not REFERENCE.exists():
             pytest.fail("build/hs-reference-adapter could not be built:\n" + build.stdout + build.stderr)
     return str(REFERENCE)
+
+
+# One small case for the judge's tests on synthetic outcomes (test_harness_compare,
+# test_judge_by_rule): a 200 with "hello", then a body call that must fail.
+JUDGED_CASE = '''
+id = "judged"
+title = "A judged case"
+rules = ["WIRE-CL-AUTO", "CONN-PERSISTENT"]
+level = "MUST"
+description = "Why."
+
+[[request]]
+name = "r1"
+raw = "GET / HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n"
+
+[[call]]
+fn = "response"
+id = "r1"
+reason = "OK"
+chunks = [{ memory = "hello" }]
+expect = { rc = [0] }
+
+[[call]]
+fn = "body"
+id = "r1"
+expect = { rc = [1229] }
+
+[expect]
+connection = "open"
+wire = """
+HTTP/1.1 200 OK\\r\\n\\
+Server: Microsoft-HTTPAPI/2.0\\r\\n\\
+Date: <date>\\r\\n\\
+Content-Length: 5\\r\\n\\
+\\r\\n\\
+hello"""
+'''
+
+
+@pytest.fixture
+def judged_case(tmp_path, rules):
+    from harness.cases import load_case
+    d = tmp_path / "wire"
+    d.mkdir(exist_ok=True)
+    (d / "judged.toml").write_text(JUDGED_CASE)
+    return load_case(d / "judged.toml", rules)

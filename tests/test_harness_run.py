@@ -161,7 +161,7 @@ def test_pipelining_and_bad_request_against_the_reference(reference_cmd, fake_cm
     # delivering the pipelined request before the first response is a connection mismatch
     res = verdict("--eager", "pipelined-second-waits-for-first-response")
     assert res.verdict == "FAIL" and res.mismatches == ["connection"], res.details
-    assert "step 1 (receive r2): the request was delivered within 100 ms" in res.details
+    assert "step 1 (receive r2): the request is not delivered\n      expected: not delivered\n      actual:   delivered" in res.details
     # ... the receive step is the only place it shows
     res = verdict("--eager", "pipelined-two-gets-answered-in-order")
     assert res.verdict == "PASS", res.details
@@ -222,7 +222,8 @@ def test_run_with_jobs_writes_valid_reports(root, adapter, tmp_path, junit_schem
     junit = etree.parse(str(tmp_path / "junit.xml"))
     assert junit_schema.validate(junit), junit_schema.error_log
     summary = (tmp_path / "summary.md").read_text()
-    assert "## Verdicts by rule class" in summary and "| OBS |" in summary
+    assert "## Case verdicts by rule class" in summary and "| OBS |" in summary
+    assert "## Rules" in summary and "Conforms to" in summary
 
 
 def test_failures_exit_1_and_are_reported(root, adapter, tmp_path, junit_schema):
@@ -240,20 +241,23 @@ def test_failures_exit_1_and_are_reported(root, adapter, tmp_path, junit_schema)
 
 def test_expected_failure_is_xfail_and_exit_0(root, adapter, tmp_path):
     exp = tmp_path / "exp.toml"
-    exp.write_text('["status-418-teapot-retry-after"]\nexpected = "FAIL"\nrule = "WIRE-DATE"\n'
-                   'reason = "writes no Date line"\n')
+    exp.write_text('[[case]]\nid = "status-418-teapot-retry-after"\nreason = "writes no Date line"\n'
+                   'fails = [{ rule = "WIRE-DATE", kind = "header", '
+                   'subject = "response 1 on r1 (Date)" }]\n')
     p = harness_run(root, "--impl", "t", "--adapter", f"{adapter} --fault drop-date",
                     "--oracle", adapter, "--cases", "status-418-*", "--expectations", str(exp),
                     "--report-dir", str(tmp_path / "r"))
     assert p.returncode == 0, p.stdout
     [case] = read_results(tmp_path / "r")["cases"]
-    assert case["verdict"] == "XFAIL" and case["expected"]["rule"] == "WIRE-DATE"
+    assert case["verdict"] == "XFAIL"
+    assert case["expected"]["case"]["fails"] == [["WIRE-DATE", "header", "response 1 on r1 (Date)"]]
 
 
 def test_unexpected_pass_fails_the_run(root, adapter, tmp_path):
     exp = tmp_path / "exp.toml"
-    exp.write_text('["status-418-teapot-retry-after"]\nexpected = "FAIL"\nrule = "WIRE-DATE"\n'
-                   'reason = "was broken once"\n')
+    exp.write_text('[[case]]\nid = "status-418-teapot-retry-after"\nreason = "was broken once"\n'
+                   'fails = [{ rule = "WIRE-DATE", kind = "header", '
+                   'subject = "response 1 on r1 (Date)" }]\n')
     p = harness_run(root, "--impl", "t", "--adapter", adapter, "--oracle", adapter,
                     "--cases", "status-418-*", "--expectations", str(exp),
                     "--report-dir", str(tmp_path / "r"))
@@ -264,11 +268,12 @@ def test_unexpected_pass_fails_the_run(root, adapter, tmp_path):
 
 def test_expectation_for_a_missing_case_fails_the_run(root, fake_cmd, tmp_path):
     exp = tmp_path / "exp.toml"
-    exp.write_text('["no-such-case"]\nexpected = "FAIL"\nrule = "WIRE-DATE"\nreason = "x"\n')
+    exp.write_text('[[case]]\nid = "no-such-case"\nreason = "x"\n'
+                   'fails = [{ rule = "WIRE-DATE", kind = "header", subject = "response 1 on r1" }]\n')
     p = harness_run(root, "--impl", "t", "--adapter", fake_cmd, "--oracle", fake_cmd,
                     "--expectations", str(exp), "--report-dir", str(tmp_path / "r"))
     assert p.returncode == 2
-    assert "[no-such-case]: no case has this id" in p.stderr
+    assert "[[case]] #1.id: no case has the id 'no-such-case'" in p.stderr
 
 
 def test_malformed_cases_fail_the_run_naming_file_and_field(root, fake_cmd, tmp_path):

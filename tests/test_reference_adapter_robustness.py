@@ -176,8 +176,9 @@ def read_response(sock: socket.socket, timeout: float = 3.0) -> tuple[bytes, dic
 
 def parse_result(line: str) -> int:
     parts = line.split()
-    assert len(parts) == 4 and parts[0] == "RESULT", line
+    assert len(parts) == 5 and parts[0] == "RESULT", line
     assert parts[2].startswith("bytes_sent=") and parts[3].startswith("completion="), line
+    assert parts[4].startswith("rule="), line           # the reference names its rule
     return int(parts[1])
 
 
@@ -287,7 +288,8 @@ def test_client_vanishes_before_the_response(adapter, how):
         s.close()
     time.sleep(0.1)                                # let the FIN / RST arrive
     line = a.cmd("CALL response id=gone status=200 chunk=mem:6869")
-    assert line == f"RESULT {ERROR_CONNECTION_INVALID} bytes_sent=unset completion=unset", line
+    assert line == (f"RESULT {ERROR_CONNECTION_INVALID} bytes_sent=unset completion=unset "
+                    "rule=CALL-CONN-GONE"), line
     # Asking again gives the same answer; nothing was sent, nothing crashed.
     assert parse_result(a.cmd("CALL response id=gone status=200")) == ERROR_CONNECTION_INVALID
     assert parse_result(a.cmd("CALL body id=gone chunk=mem:6869")) == ERROR_CONNECTION_INVALID

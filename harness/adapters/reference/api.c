@@ -244,6 +244,15 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     return 0;
 }
 
+/* The spec id of a rule of the model (hs_rules.h). */
+static const char *rule_id(enum hs_rule rule)
+{
+#define HS_RULE_ID(sym, id, cls) id,
+    static const char *const ids[] = { HS_RULE_LIST(HS_RULE_ID) };
+#undef HS_RULE_ID
+    return (unsigned)rule < sizeof ids / sizeof ids[0] ? ids[rule] : "NONE";
+}
+
 int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char **err)
 {
     struct xrec *r = NULL;
@@ -272,6 +281,7 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
     if (r != NULL && op_pending_for(r->x.id)) {
         /* CALL-CONCURRENT-SEND: an earlier send on this id is still pending */
         out->rc = fault_rc(ERROR_BAD_COMMAND);
+        out->rule = "CALL-CONCURRENT-SEND";
         return 0;
     }
 
@@ -279,6 +289,7 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
         rule = hs_check_send_response(&s->call, r != NULL ? &r->x : NULL);
     else
         rule = hs_check_send_body(&s->call, r != NULL ? &r->x : NULL);
+    out->rule = rule_id(rule);
     if (rule != HS_RULE_CALL_OK) {
         out->rc = fault_rc(hs_rule_error(rule));     /* nothing is sent */
         return 0;

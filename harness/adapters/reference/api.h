@@ -33,6 +33,7 @@ struct api_result {
     int completion_set;
     uint64_t completion;
     int completion_pending;     /* overlapped=defer: "completion=pending" */
+    const char *rule;           /* the spec id of the rule that decided rc ("rule=") */
 };
 
 /* Makes the call. -1 with *err when the command cannot be carried out.

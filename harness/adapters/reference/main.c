@@ -142,7 +142,11 @@ static void cmd_call(char **f, int n)
             snprintf(co, sizeof co, "%llu", (unsigned long long)res.completion);
         if (res.completion_pending)
             strcpy(co, "pending");
-        ctl_reply("RESULT %u bytes_sent=%s completion=%s", (unsigned)res.rc, bs, co);
+        if (res.rule != NULL)
+            ctl_reply("RESULT %u bytes_sent=%s completion=%s rule=%s", (unsigned)res.rc, bs, co,
+                      res.rule);
+        else
+            ctl_reply("RESULT %u bytes_sent=%s completion=%s", (unsigned)res.rc, bs, co);
     }
     ctl_call_free(&s);
 }

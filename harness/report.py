@@ -121,6 +121,15 @@ def junit_xml(results: dict) -> bytes:
                         ("adapter", hello.get("adapter", "")),
                         ("results_schema", results["schema"])):
         ET.SubElement(props, "property", {"name": name, "value": _clean(str(value))})
+    conf = results.get("conformance") or {}
+    if conf:
+        ET.SubElement(props, "property", {"name": "rules_conformed", "value":
+                                          f"{conf['rules_conformed']} of {conf['rules_total']}"})
+    for rid, row in (results.get("rules") or {}).items():       # the rule table
+        ET.SubElement(props, "property", {"name": f"rule:{rid}", "value": (
+            f"class={row['class']} judged={row['checked']} pass={row['pass']} "
+            f"fail={row['fail']} consequence={row['consequence']} "
+            f"not_judged={row['not_judged']} conforms={'yes' if row['conforms'] else 'no'}")})
     for c in cases:
         tc = ET.SubElement(suite, "testcase", {"classname": f"{SUITE_NAME}.{c['area']}",
                                                "name": c["id"], "time": f"{c['duration_s']:.3f}",

@@ -1,7 +1,7 @@
 """Conformance results of every implementation: reports/<impl>/results.json.
 
 Any directory of reports/ holding a results.json of schema
-hs-conformance-results/1 is an implementation, so a user's own run shows up
+hs-conformance-results/2 is an implementation, so a user's own run shows up
 without configuration. Missing or unreadable files are skipped and reported.
 """
 
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA = "hs-conformance-results/1"
+SCHEMA = "hs-conformance-results/2"
 VERDICTS = ("PASS", "FAIL", "CRASH", "TIMEOUT", "SKIP", "XFAIL", "XPASS", "ERROR")
 # The reference first, then the others by name.
 FIRST = "reference"
@@ -28,6 +28,15 @@ class Results:
     @property
     def totals(self) -> dict[str, int]:
         return {v: self.data.get("totals", {}).get(v, 0) for v in VERDICTS}
+
+    @property
+    def rules(self) -> dict[str, dict]:
+        """Per spec rule: checked, pass, fail, consequence, not_judged, conforms."""
+        return self.data.get("rules") or {}
+
+    @property
+    def conformance(self) -> dict:
+        return self.data.get("conformance") or {}
 
     @property
     def label(self) -> str:

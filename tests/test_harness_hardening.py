@@ -140,3 +140,131 @@ def test_header_times_beyond_the_cap_is_a_load_error(tmp_path, rules):
                        '{ name = "C", value = "d", times = 100000 }]\n', 1))
     assert ("wire/x.toml: call[1].unknown[2]: more than the 100000 headers a call may have"
             in load_errors(cases, rules))
+
+
+# ------------------------------------------------------------------ 3 to 6: adapters
+
+HOSTILE = f"{sys.executable} tests/hostile_adapter.py"
+CURL_CASE = "status-418-teapot-retry-after"
+BODY_CASE = "request-body-read-by-application"
+
+
+@pytest.fixture(scope="module")
+def by_id(suite):
+    return {c.id: c for c in suite}
+
+
+def hostile(reference_cmd, mode, *extra):
+    return f"{HOSTILE} {mode} {' '.join(extra)} -- {reference_cmd}"
+
+
+def session(command, tmp_path, **kw):
+    from harness.engine import Session
+    return Session(command, log_path=tmp_path / "adapter.log", close_wait=0.3, **kw)
+
+
+def run_cases(command, tmp_path, cases, timeout=3.0, **kw):
+    """Run the cases in turn on one session; (outcomes, number of adapter starts)."""
+    s = session(command, tmp_path, **kw)
+    try:
+        return [s.run_case(c, timeout) for c in cases], s.starts
+    finally:
+        s.stop()
+
+
+def test_an_adapter_that_never_answers_hello_is_started_once(tmp_path, by_id, reference_cmd):
+    outs, starts = run_cases(hostile(reference_cmd, "silent"), tmp_path, [by_id[CURL_CASE]] * 4,
+                             2.0, start_timeout=0.5)
+    assert [o.status for o in outs] == ["crash"] * 4
+    assert starts == 1
+    assert "no reply to 'HELLO 1'" in outs[0].message
+    assert "no new start is tried in this run" in outs[3].message
+
+
+def test_relay_that_cannot_connect_is_an_adapter_error_and_resyncs(tmp_path, by_id,
+                                                                  reference_cmd):
+    assert by_id[CURL_CASE].requests[0].via == "curl"
+    outs, _ = run_cases(hostile(reference_cmd, "port-1"), tmp_path, [by_id[CURL_CASE]] * 3)
+    for o in outs:
+        assert o.status == "adapter-error", o.message
+        assert "the relay cannot connect to 127.0.0.1:1" in o.message
+        assert "out of step: adapter restarted" in o.message
+
+
+def test_one_reply_line_too_many_restarts_the_adapter(tmp_path, by_id, reference_cmd):
+    outs, starts = run_cases(hostile(reference_cmd, "extra-line", str(tmp_path / "once")),
+                             tmp_path, [by_id[CURL_CASE]] * 3)
+    assert [o.status for o in outs] == ["adapter-error", "ok", "ok"], [o.message for o in outs]
+    assert "unexpected line from the adapter" in outs[0].message
+    assert starts == 2
+
+
+def test_an_endless_reply_line_is_cut_at_its_cap(tmp_path, by_id, reference_cmd):
+    outs, _ = run_cases(hostile(reference_cmd, "long-line"), tmp_path, [by_id[CURL_CASE]] * 3, 5.0)
+    assert [o.status for o in outs] == ["ok", "adapter-error", "ok"], [o.message for o in outs]
+    assert "the reply to RESET is longer than 65536 bytes" in outs[1].message
+
+
+def test_a_body_longer_than_max_bytes_is_an_adapter_error(tmp_path, by_id, reference_cmd):
+    [out], _ = run_cases(hostile(reference_cmd, "long-body"), tmp_path, [by_id[BODY_CASE]])
+    assert out.status == "adapter-error"
+    assert "more than the max-bytes" in out.message
+
+
+def test_adapter_stderr_is_capped_in_its_log(tmp_path, by_id, reference_cmd):
+    from harness.adapter import STDERR_MAX
+    [out], _ = run_cases(hostile(reference_cmd, "stderr-flood", str(3 * STDERR_MAX)), tmp_path,
+                         [by_id[CURL_CASE]], 5.0)
+    assert out.status == "ok", out.message
+    log = (tmp_path / "adapter.log").read_bytes()
+    assert STDERR_MAX < len(log) < STDERR_MAX + 400
+    assert b"[log capped: only the first" in log
+    assert f"[log capped: {2 * STDERR_MAX} bytes of stderr dropped]".encode() in log
+
+
+def test_a_background_child_of_the_adapter_does_not_outlive_it(tmp_path, by_id, reference_cmd):
+    import time
+    pidfile = tmp_path / "pid"
+    [out], _ = run_cases(hostile(reference_cmd, "background", str(pidfile)), tmp_path,
+                         [by_id[CURL_CASE]])
+    assert out.status == "ok", out.message
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        pytest.fail(f"the adapter's background child {pid} outlived the run")
+
+
+# ------------------------------------------------------------------ 5. the command line
+
+@pytest.mark.parametrize("args, message", [
+    (["--adapter", "tcp:abc"], "error: --adapter: 'tcp:abc': expected tcp:HOST:PORT"),
+    (["--adapter", "tcp:127.0.0.1:70000"], "with a port 1..65535"),
+    (["--adapter", "'unbalanced"], "error: --adapter: "),
+    (["--jobs", "0"], "error: --jobs takes a number of at least 1 or auto, not '0'"),
+    (["--jobs", "-3"], "not '-3'"),
+])
+def test_bad_options_are_usage_errors(root, tmp_path, args, message):
+    p = harness_run(root, "--cases", "status-418-*", "--report-dir", str(tmp_path), *args)
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert message in p.stderr and "Traceback" not in p.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_no_reports_leaves_the_report_directory_alone(root, tmp_path, reference_cmd):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "keep.log").write_text("from an earlier run\n")
+    p = harness_run(root, "--adapter", reference_cmd, "--cases", "status-418-*",
+                    "--report-dir", str(tmp_path), "--no-reports")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sorted(x.name for x in tmp_path.rglob("*")) == ["keep.log", "logs"]
+    assert (logs / "keep.log").read_text() == "from an earlier run\n"

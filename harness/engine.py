@@ -40,6 +40,7 @@ request has no final send yet is "open" when no end of stream arrived.
 
 from __future__ import annotations
 
+import os
 import select
 import socket
 import time
@@ -269,6 +270,11 @@ class Session:
     def _start(self) -> None:
         self.control.start()
         deadline = time.monotonic() + self.start_timeout
+        token = os.environ.get("HS_CONTROL_TOKEN") if self.control.sock else None
+        if token:                           # an adapter reached over TCP with --token
+            reply = self.command(f"AUTH {token}", deadline)
+            if reply != "OK":
+                raise AdapterDesync(f"bad AUTH reply {reply!r}")
         reply = self.command(f"HELLO {PROTOCOL_VERSION}", deadline)
         parts = reply.split()
         if len(parts) < 4 or parts[0] != "HELLO" or parts[1] != PROTOCOL_VERSION:

@@ -18,6 +18,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,22 @@ class AdapterTimeout(AdapterFailure):
 
 class AdapterError(AdapterFailure):
     """An ERROR reply, or a reply that breaks the protocol."""
+
+
+class AdapterDesync(AdapterError):
+    """A reply that is not the answer to the command (a malformed or unexpected line, a
+    line beyond its cap): the control channel is out of step, the adapter is restarted."""
+
+
+STDERR_MAX = 4 << 20        # bytes of an adapter's stderr kept in its log, per start
+
+
+def parse_tcp(command: str) -> tuple[str, int]:
+    """tcp:HOST:PORT (or tcp:PORT) -> (host, port); ValueError with the reason."""
+    host, _, port = command[4:].rpartition(":")
+    if not (port.isdigit() and 1 <= int(port) <= 65535):
+        raise ValueError(f"{command!r}: expected tcp:HOST:PORT with a port 1..65535")
+    return host or "127.0.0.1", int(port)
 
 
 def split_command(command: str) -> list[str]:
@@ -68,22 +85,38 @@ class Control:
     def start(self) -> None:
         self.eof = False
         if self.command.startswith("tcp:"):
-            host, _, port = self.command[4:].rpartition(":")
-            self.sock = socket.create_connection((host or "127.0.0.1", int(port)), timeout=10)
+            try:
+                host, port = parse_tcp(self.command)
+            except ValueError as exc:
+                raise AdapterDied(f"bad adapter address {exc}") from None
+            self.sock = socket.create_connection((host, port), timeout=10)
             self.sock.setblocking(False)
             self.rfd = self.wfd = self.sock.fileno()
             return
-        argv = split_command(self.command)
+        try:
+            argv = split_command(self.command)
+        except ValueError as exc:
+            raise AdapterDied(f"bad adapter command {self.command!r}: {exc}") from None
+        err_r = -1
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = open(self.log_path, "ab")
+            err_r, err_w = os.pipe()
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=self._log if self._log else subprocess.DEVNULL,
+                stderr=err_w if err_r >= 0 else subprocess.DEVNULL,
                 cwd=str(ROOT), start_new_session=True, bufsize=0)
         except OSError as exc:
+            if err_r >= 0:
+                os.close(err_r)
             raise AdapterDied(f"cannot start adapter {self.command!r}: {exc}") from None
+        finally:
+            if err_r >= 0:
+                os.close(err_w)
+        if err_r >= 0:
+            self._log = threading.Thread(target=_keep_stderr, args=(err_r, self.log_path),
+                                         daemon=True)
+            self._log.start()
         self.rfd = self.proc.stdout.fileno()
         self.wfd = self.proc.stdin.fileno()
         os.set_blocking(self.rfd, False)
@@ -135,10 +168,12 @@ class Control:
                 pass
             self.sock = None
         if self.proc:
-            if self.proc.poll() is None:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
+            # The whole process group, also after the adapter itself has exited: a
+            # child it left in the background must not outlive the run.
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                if self.proc.poll() is None:
                     try:
                         self.proc.kill()
                     except ProcessLookupError:
@@ -154,7 +189,7 @@ class Control:
                     pass
             self.proc = None
         if self._log:
-            self._log.close()
+            self._log.join(timeout=2.0)      # the rest of its stderr, up to the end
             self._log = None
         self.eof = True
 
@@ -203,3 +238,28 @@ class Control:
                 self.eof = True
                 raise AdapterDied("control channel closed while writing") from None
             view = view[n:]
+
+
+def _keep_stderr(fd: int, path: Path) -> None:
+    """Copy an adapter's stderr to its log, the first STDERR_MAX bytes; say what was dropped."""
+    kept = dropped = 0
+    with open(path, "ab", buffering=0) as log:
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            keep = data[:max(0, STDERR_MAX - kept)]
+            if keep:
+                log.write(keep)
+                kept += len(keep)
+            if len(data) > len(keep):
+                if not dropped:
+                    log.write(f"\n[log capped: only the first {STDERR_MAX} bytes of the "
+                              "adapter's stderr are kept]\n".encode())
+                dropped += len(data) - len(keep)
+        if dropped:
+            log.write(f"[log capped: {dropped} bytes of stderr dropped]\n".encode())
+    os.close(fd)

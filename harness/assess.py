@@ -572,17 +572,20 @@ def _wire_assertions(case: Case, model: Outcome, impl: Outcome, ctx, conns: list
                     w.call = e.call
                 cand[conn] = normalise(shaped, norm_m, keep=like)
         candidates.append(cand)
-    best: tuple[int, int, list[Assertion]] | None = None
+    # nearest: fewest failing assertions, then most passing ones (a whole response
+    # missing is one failure, but it also passes nothing)
+    best: tuple[tuple[int, int], int, list[Assertion]] | None = None
     for n, cand in enumerate(candidates):
         items = []
         for conn in actual:
             items += compare_wire(case, cand[conn], actual[conn], conn, model, order, fired)
         fails = sum(1 for a in items if a.failed)
-        if best is None or fails < best[0]:
-            best = (fails, n, items)
+        score = (fails, -sum(1 for a in items if a.state == "pass"))
+        if best is None or score < best[0]:
+            best = (score, n, items)
         if fails == 0:
             break
-    fails, chosen, items = best if best is not None else (0, 0, [])
+    _, chosen, items = best if best is not None else ((0, 0), 0, [])
     if chosen:
         fired.add(f"wire-alternative-{chosen}")
     shown = {conn: (b"".join(m.render() for m in candidates[chosen][conn]),

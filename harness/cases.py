@@ -9,6 +9,8 @@ The format is documented in harness/README.md and checked by harness.schema.
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,8 @@ from .schema import FLAG_MORE_DATA, CaseSchemaError, check_case
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"
 SPEC_DIR = ROOT / "spec"
+CASE_FILE_MAX = 1 << 20     # bytes of one case file at most (harness/README.md, Caps)
+NESTING_MAX = 16            # arrays and tables nested at most this deep
 
 
 class CaseLoadError(ValueError):
@@ -244,14 +248,71 @@ def load_case(path: str | Path, rules: dict, root: Path = ROOT) -> Case:
     path = Path(path)
     try:
         shown = str(path.resolve().relative_to(root))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         shown = str(path)
+    data = _read_toml(path, shown)
+    return case_from_data(check_case(data, shown, rules), rules)
+
+
+def _read_toml(path: Path, shown: str) -> dict:
+    """The TOML table of one case file, or CaseSchemaError naming the problem: only a
+    regular file of at most CASE_FILE_MAX bytes of UTF-8, nested at most NESTING_MAX deep,
+    is read (never a directory, FIFO or device, which could block or never end)."""
+    def bad(message: str) -> CaseSchemaError:
+        return CaseSchemaError(shown, [f"(file) {message}"])
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        st = os.stat(path)
+    except OSError as exc:
+        raise bad(f"cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file")
+        raise bad(f"is {kind}, not a regular file")
+    if st.st_size > CASE_FILE_MAX:
+        raise bad(f"{st.st_size} bytes, more than the {CASE_FILE_MAX} a case file may have")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):      # replaced since the stat
+                raise bad("is not a regular file")
+            raw = os.read(fd, CASE_FILE_MAX + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise bad(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > CASE_FILE_MAX:
+        raise bad(f"more than the {CASE_FILE_MAX} bytes a case file may have")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise bad(f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+                  f"(line {line}); write bytes 0x80..0xFF as \\u0080..\\u00ff") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseSchemaError(shown, [f"(TOML) {exc}"]) from None
-    return case_from_data(check_case(data, shown, rules), rules)
+    except RecursionError:
+        raise CaseSchemaError(shown, [f"(TOML) nested more than {NESTING_MAX} levels deep"]) from None
+    where = _too_deep(data)
+    if where is not None:
+        raise CaseSchemaError(shown, [f"{where}: nested more than {NESTING_MAX} levels deep"])
+    return data
+
+
+def _too_deep(data: dict) -> str | None:
+    """The field path of the first value nested deeper than NESTING_MAX, or None."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        v, where, depth = stack.pop()
+        if depth > NESTING_MAX:
+            return where or "(top)"
+        if isinstance(v, dict):
+            stack.extend((x, f"{where}.{k}" if where else str(k), depth + 1) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, f"{where}[{i}]", depth + 1) for i, x in enumerate(v, 1))
+    return None
 
 
 def case_files(cases_dir: str | Path = CASES_DIR) -> list[Path]:

@@ -40,14 +40,15 @@ request has no final send yet is "open" when no end of stream arrived.
 
 from __future__ import annotations
 
+import os
 import select
 import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .adapter import (PROTOCOL_VERSION, AdapterDied, AdapterError, AdapterFailure,
-                      AdapterTimeout, Control)
+from .adapter import (PROTOCOL_VERSION, AdapterDesync, AdapterDied, AdapterError,
+                      AdapterFailure, AdapterTimeout, Control)
 from .cases import Case, Call, Request
 
 PROBE_REF = "hsprobe"
@@ -55,6 +56,7 @@ WIRE_CAP = 1 << 20          # bytes kept per connection; the rest is counted onl
 READ_LIMIT = 1 << 28        # bytes read per connection at most (an endless body stops here)
 QUIET = 0.05                # s without bytes that end a large transfer before a probe
 OK_RC = (0, 997)            # NO_ERROR, ERROR_IO_PENDING
+REPLY_MAX = 1 << 16         # bytes of a reply line (a BODY reply: twice max-bytes more)
 
 try:  # pycurl is optional until a case asks for curl
     import pycurl
@@ -237,6 +239,8 @@ class Session:
         self.multi = None
         self.curl_running = 0
         self.starts = 0
+        self.start_failed = ""                  # why the last start failed: no more tries
+        self.awaiting = ""                      # the command whose reply is still due
         self.sent_reqs: set[str] = set()        # requests whose bytes went out (this case)
         self.delivered: set[str] = set()        # requests a RECEIVE delivered (this case)
         self.op_start: dict[str, tuple[str, int]] = {}  # op -> (connection, bytes before it)
@@ -255,30 +259,41 @@ class Session:
         return self.hello.get("caps", [])
 
     def start(self) -> None:
+        """Start the adapter; after one failed start every later one fails at once (an
+        adapter that does not start would cost its start timeout for every case)."""
+        if self.start_failed:
+            raise AdapterDied(f"{self.start_failed} (no new start is tried in this run)")
         self.control = Control(self.command_line, self.log_path)
         self.ctl_buf.clear()
+        self.awaiting = ""
         self.starts += 1
         try:
             self._start()
         except (AdapterFailure, OSError) as exc:
             self.control.kill()             # never leave a half-started adapter behind
             if isinstance(exc, OSError):
-                raise AdapterDied(f"cannot reach adapter {self.command_line!r}: {exc}") from None
-            raise
+                exc = AdapterDied(f"cannot reach adapter {self.command_line!r}: {exc}")
+            self.start_failed = str(exc)
+            raise exc from None
 
     def _start(self) -> None:
         self.control.start()
         deadline = time.monotonic() + self.start_timeout
+        token = os.environ.get("HS_CONTROL_TOKEN") if self.control.sock else None
+        if token:                           # an adapter reached over TCP with --token
+            reply = self.command(f"AUTH {token}", deadline)
+            if reply != "OK":
+                raise AdapterDesync(f"bad AUTH reply {reply!r}")
         reply = self.command(f"HELLO {PROTOCOL_VERSION}", deadline)
         parts = reply.split()
         if len(parts) < 4 or parts[0] != "HELLO" or parts[1] != PROTOCOL_VERSION:
-            raise AdapterError(f"bad HELLO reply {reply!r}")
+            raise AdapterDesync(f"bad HELLO reply {reply!r}")
         self.hello = {"protocol": parts[1], "name": parts[2], "version": parts[3],
                       "caps": parts[4].split(",") if len(parts) > 4 else []}
         reply = self.command("LISTEN", deadline)
         parts = reply.split()
         if len(parts) != 3 or parts[0] != "LISTENING" or not parts[2].isdigit():
-            raise AdapterError(f"bad LISTEN reply {reply!r}")
+            raise AdapterDesync(f"bad LISTEN reply {reply!r}")
         self.host, self.port = parts[1], int(parts[2])
 
     def ensure(self) -> None:
@@ -448,7 +463,12 @@ class Session:
         self.relay_wait = None
         d.setblocking(False)
         _nodelay(d)
-        up = socket.create_connection((self.host, self.port), timeout=5)
+        try:
+            up = socket.create_connection((self.host, self.port), timeout=5)
+        except OSError as exc:
+            d.close()
+            raise AdapterError(f"the relay cannot connect to {self.hostport}, where the "
+                               f"adapter listens: {exc}") from None
         up.setblocking(False)
         _nodelay(up)
         c.sock, c.down = up, d
@@ -491,24 +511,36 @@ class Session:
             pass
 
     # ------------------------------------------------------------ control
-    def command(self, line: str, deadline: float) -> str:
-        """Send one command and return its reply line (raise AdapterFailure)."""
+    def command(self, line: str, deadline: float, limit: int = REPLY_MAX) -> str:
+        """Send one command and return its reply line (raise AdapterFailure); a reply
+        longer than `limit` bytes, or a line that came before the command, is
+        AdapterDesync."""
         if self.control is None or self.control.eof:
             raise AdapterDied("the adapter is not running")
+        if self.ctl_buf:
+            raise AdapterDesync(f"unexpected line from the adapter before {line.split()[0]}: "
+                                f"{_short(bytes(self.ctl_buf).decode('latin-1'))}")
         if self.transcript is not None:
             self.transcript.append("> " + (line if len(line) <= 400 else line[:400] + "..."))
+        self.awaiting = line
         self.control.write(line.encode("latin-1") + b"\n", deadline)
+        scan = 0
         while True:
-            nl = self.ctl_buf.find(b"\n")
+            nl = self.ctl_buf.find(b"\n", scan)
             if nl >= 0:
                 reply = bytes(self.ctl_buf[:nl]).rstrip(b"\r").decode("latin-1")
                 del self.ctl_buf[:nl + 1]
+                self.awaiting = ""
                 if self.transcript is not None:
                     self.transcript.append("< " + (reply if len(reply) <= 400
                                                    else reply[:400] + "..."))
                 if reply.startswith("ERROR"):
                     raise AdapterError(f"{line.split()[0]}: {reply}")
                 return reply
+            scan = len(self.ctl_buf)
+            if scan > limit:
+                raise AdapterDesync(f"the reply to {line.split()[0]} is longer than {limit} "
+                                    "bytes")
             if self.control.eof:
                 raise AdapterDied(f"the adapter {self.control.exit_status()} "
                                   f"(while waiting for the reply to {line.split()[0]})")
@@ -555,7 +587,12 @@ class Session:
             out.status, out.message = "receive-failed", str(exc)
         except AdapterError as exc:
             out.status, out.message = "adapter-error", str(exc)
+            if isinstance(exc, AdapterDesync) or self.awaiting:
+                out.message += "; the control channel is out of step: adapter restarted"
+                self.kill()
         finally:
+            if self.awaiting and self.alive:     # a reply is still due: out of step
+                self.kill()
             self._finish(out)
             self.transcript = None
         out.duration = time.monotonic() - t0
@@ -565,9 +602,10 @@ class Session:
 
     def _run(self, case: Case, deadline: float, hint: Outcome | None, out: Outcome) -> None:
         self.conns = {}
+        self.ctl_buf += self.control.read()     # a stray line since the last reply?
         reply = self.command("RESET", deadline)
         if reply != "OK":
-            raise AdapterError(f"bad RESET reply {reply!r}")
+            raise AdapterDesync(f"bad RESET reply {reply!r}")
         referenced = {c.id for c in case.calls}
         self.sent_reqs = set()
         self.delivered = set()
@@ -641,23 +679,28 @@ class Session:
                 raise
             parts = reply.split()
             if len(parts) < 4 or parts[0] != "RESULT" or not parts[1].isdigit():
-                raise AdapterError(f"bad CALL reply {_short(reply)}")
+                raise AdapterDesync(f"bad CALL reply {_short(reply)}")
             out.open_probe[r.name] = int(parts[1])
 
     def _call(self, call: Call, deadline: float) -> CallResult:
         res = CallResult(index=call.index, fn=call.fn)
         if call.fn == "recv_body":
             ms = self._ms(deadline)
-            reply = self.command(f"RECV_BODY {call.id} {call.args['max']} {ms}", deadline)
+            most = call.args['max']
+            reply = self.command(f"RECV_BODY {call.id} {most} {ms}", deadline,
+                                 REPLY_MAX + 2 * most)
             res.reply = reply
             parts = reply.split()
             if parts and parts[0] == "BODY" and len(parts) == 2:
                 try:
                     res.data = b"" if parts[1] == "-" else bytes.fromhex(parts[1])
                 except ValueError:
-                    raise AdapterError(f"bad BODY reply {_short(reply)}") from None
+                    raise AdapterDesync(f"bad BODY reply {_short(reply)}") from None
+                if len(res.data) > most:
+                    raise AdapterError(f"BODY of {len(res.data)} bytes, more than the "
+                                       f"max-bytes {most} asked for")
             elif reply != "TIMEOUT":
-                raise AdapterError(f"bad RECV_BODY reply {_short(reply)}")
+                raise AdapterDesync(f"bad RECV_BODY reply {_short(reply)}")
             return res
         reply = self.command(call.command(), deadline)
         res.reply = reply
@@ -673,7 +716,7 @@ class Session:
                     raise ValueError
                 res.rule = parts[4][5:]
         except ValueError:
-            raise AdapterError(f"bad CALL reply {_short(reply)}") from None
+            raise AdapterDesync(f"bad CALL reply {_short(reply)}") from None
         return res
 
     def _step(self, case: Case, call: Call, req: Request | None, deadline: float) -> CallResult:
@@ -690,7 +733,7 @@ class Session:
         if call.fn == "cancel":
             res.reply = self.command(f"CANCEL {op}", deadline)
             if res.reply != "OK":
-                raise AdapterError(f"bad CANCEL reply {_short(res.reply)}")
+                raise AdapterDesync(f"bad CANCEL reply {_short(res.reply)}")
             return res
         ms = call.args.get("timeout_ms") or self._ms(deadline)
         reply = self.command(f"WAIT {op} {ms}", deadline)
@@ -704,7 +747,7 @@ class Session:
                 raise ValueError
             res.rc, res.completion = int(parts[1]), int(parts[2])
         except ValueError:
-            raise AdapterError(f"bad WAIT reply {_short(reply)}") from None
+            raise AdapterDesync(f"bad WAIT reply {_short(reply)}") from None
         res.pending = False
         self._await_op_bytes(op, res.completion, deadline)
         return res
@@ -793,7 +836,7 @@ class Session:
         if reply == "TIMEOUT":
             return False
         if len(parts) != 4 or parts[0] != "REQUEST" or parts[1] != r.name:
-            raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
+            raise AdapterDesync(f"bad RECEIVE reply {_short(reply)}")
         self.received[r.name] = (parts[2], parts[3])
         self.delivered.add(r.name)
         if r.close_after_send and c is not None and c.sock is not None:
@@ -942,7 +985,7 @@ class Session:
             self.command(f"CALL response id={PROBE_REF}", deadline)
             return "open"
         if reply != "TIMEOUT":
-            raise AdapterError(f"bad RECEIVE reply {_short(reply)}")
+            raise AdapterDesync(f"bad RECEIVE reply {_short(reply)}")
         self._drain()
         c.wire_end, c.overflow_end = len(c.buf), c.overflow
         return "closed" if c.eof else "stalled"

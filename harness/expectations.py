@@ -28,8 +28,11 @@ reason) are refused with a message that says how to rewrite them.
 
 writes an expectations file (and the deviation list, harness.deviations) from
 a run without expectations: a rule that fails as a root cause in at least N
-cases (default 10) gets a [[rule]] entry, every other failing case a [[case]]
-entry listing its failing assertions.
+cases (default 10; deaths of the adapter do not count, they stay pinned to
+their case and step) gets a [[rule]] entry, every other failing case a
+[[case]] entry listing its failing assertions. Rewriting a file keeps the
+reasons people wrote: of the [[rule]] entries that remain, and of the [[case]]
+entries whose failing assertions did not change.
 """
 
 from __future__ import annotations
@@ -219,14 +222,24 @@ def stale_rules(exp: Expectations, records: list[dict]) -> list[str]:
 
 # ------------------------------------------------------------------ writing
 
-def from_results(results: dict, threshold: int = 10, label: str | None = None) -> str:
-    """An expectations file (TOML text) from a run's results.json."""
+SYSTEMIC_KINDS_EXCLUDED = ("crash", "timeout")   # a death is pinned to its case and step
+
+
+def from_results(results: dict, threshold: int = 10, label: str | None = None,
+                 keep: dict | None = None) -> str:
+    """An expectations file (TOML text) from a run's results.json. `keep`: the
+    parsed TOML of the file being rewritten, whose reasons (written by people)
+    are kept for the [[rule]] entries that remain and for the [[case]] entries
+    whose failing assertions are unchanged."""
     cases = results["cases"]
     label = label or results.get("implementation", {}).get("name", "the implementation")
+    kept_rules = {e.get("id"): e.get("reason") for e in (keep or {}).get("rule", [])}
+    kept_cases = {e.get("id"): e for e in (keep or {}).get("case", [])}
     roots: Counter = Counter()
     for c in cases:
         for rule in {a["rule"] for a in c.get("assertions", [])
-                     if a["state"] == "fail" and "consequence_of" not in a}:
+                     if a["state"] == "fail" and "consequence_of" not in a
+                     and a["kind"] not in SYSTEMIC_KINDS_EXCLUDED}:
             roots[rule] += 1
     rule_level = sorted(r for r, n in roots.items() if n >= threshold)
     out = [f"# {label}: what is expected to fail, down to the assertion (harness/README.md,",
@@ -235,9 +248,8 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None) -
            "# fails (XPASS, or a stale [[rule]]) fails the run: then rewrite this file.", ""]
     reasons = _rule_reasons(cases)
     for rule in rule_level:
-        out += ["[[rule]]", f"id = {json.dumps(rule)}",
-                f"reason = {json.dumps(reasons.get(rule, 'fails in ' + str(roots[rule]) + ' cases'))}",
-                ""]
+        reason = kept_rules.get(rule) or reasons.get(rule, f"fails in {roots[rule]} cases")
+        out += ["[[rule]]", f"id = {json.dumps(rule)}", f"reason = {json.dumps(reason)}", ""]
     for c in sorted(cases, key=lambda c: c["id"]):
         fails = [a for a in c.get("assertions", []) if a["state"] == "fail"
                  and a["rule"] not in rule_level]
@@ -245,6 +257,11 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None) -
             continue
         rootfails = [a for a in fails if "consequence_of" not in a] or fails
         reason = "; ".join(dict.fromkeys(_short_reason(a) for a in rootfails))
+        old = kept_cases.get(c["id"])
+        if old and sorted(tuple(f.get(k) for k in ("rule", "kind", "subject"))
+                          for f in old.get("fails", [])) == sorted(
+                (a["rule"], a["kind"], a["subject"]) for a in fails):
+            reason = old.get("reason") or reason
         out += ["[[case]]", f"id = {json.dumps(c['id'])}", f"reason = {json.dumps(reason)}",
                 "fails = ["]
         for a in sorted(fails, key=lambda a: (a["rule"], a["kind"], a["subject"])):
@@ -254,11 +271,16 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None) -
     return "\n".join(out)
 
 
+def _clip(text: str, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def _short_reason(a: dict) -> str:
     text = a.get("text", "")
     if a.get("expected") or a.get("actual"):
-        text += f": expected {a.get('expected', '')[:80]}, got {a.get('actual', '')[:80]}"
-    return f"{a['rule']}: {text}"[:300]
+        text += f": expected {_clip(a.get('expected', ''), 80)}, got {_clip(a.get('actual', ''), 80)}"
+    return _clip(f"{a['rule']}: {text}", 300)
 
 
 def _rule_reasons(cases: list[dict]) -> dict[str, str]:
@@ -267,13 +289,13 @@ def _rule_reasons(cases: list[dict]) -> dict[str, str]:
     for c in cases:
         for a in c.get("assertions", []):
             if a["state"] == "fail" and "consequence_of" not in a:
-                key = (a["kind"], a.get("expected", "")[:60], a.get("actual", "")[:60])
+                key = (a["kind"], a.get("expected", ""), a.get("actual", ""))
                 seen.setdefault(a["rule"], Counter())[key] += 1
     out = {}
     for rule, counter in seen.items():
         (kind, e, x), n = counter.most_common(1)[0]
-        out[rule] = f"{kind}: expected {e or '-'}, got {x or '-'} (the most common of " \
-                    f"{sum(counter.values())} failing assertions)"
+        out[rule] = (f"{kind}: expected {_clip(e, 60) or '-'}, got {_clip(x, 60) or '-'} "
+                     f"({n} of its {sum(counter.values())} failing assertions)")
     return out
 
 
@@ -297,7 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.rule_threshold < 1:
         print("error: --rule-threshold must be at least 1", file=sys.stderr)
         return 2
-    Path(args.write).write_text(from_results(results, args.rule_threshold, args.label),
+    keep = {}
+    if Path(args.write).exists():                 # keep the reasons people wrote
+        try:
+            keep = tomllib.loads(Path(args.write).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            keep = {}
+    Path(args.write).write_text(from_results(results, args.rule_threshold, args.label, keep),
                                 encoding="utf-8")
     print(f"wrote {args.write}")
     if args.deviations:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,6 +90,9 @@ class HSState:
                              settle=o("hs_settle"), report_dir=report_dir,
                              expectations=Path(exp_path) if exp_path else None,
                              expectations_data=expectations)
+        self.temp_logs = None
+        if o("hs_no_reports"):              # the adapters' logs go to a temporary directory
+            self.temp_logs = self.cfg.log_dir = Path(tempfile.mkdtemp(prefix="hs-logs-"))
         self.globs = o("hs_case")
         self.rule_globs = o("hs_rule")
         self.runner: Runner | None = None
@@ -112,7 +116,7 @@ def pytest_configure(config):
     if config.getoption("hs_impl") is None:
         return
     config._hs_state = st = HSState(config)
-    if not hasattr(config, "workerinput"):          # the controller: a fresh log per run
+    if not hasattr(config, "workerinput") and st.temp_logs is None:   # a fresh log per run
         import shutil
         shutil.rmtree(st.cfg.report_dir / "logs", ignore_errors=True)
 
@@ -229,6 +233,9 @@ def pytest_sessionfinish(session, exitstatus):
     if st.runner is not None:
         st.runner.close()
         st.runner = None
+    if st.temp_logs is not None:
+        import shutil
+        shutil.rmtree(st.temp_logs, ignore_errors=True)
     if hasattr(session.config, "workerinput"):
         return                                   # an xdist worker: the controller reports
     cfg = st.cfg

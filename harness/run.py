@@ -23,6 +23,7 @@ import os
 import sys
 from pathlib import Path
 
+from .adapter import parse_tcp, split_command
 from .cases import CASES_DIR, ROOT, CaseLoadError, load_cases
 from .expectations import ExpectationsError, load_expectations
 from .runner import DEFAULT_ORACLE, DEFAULT_TOKEN, IMPLS_FILE, load_impls
@@ -83,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     entry = entry or {}
     adapter = args.adapter or entry["adapter"]
+    for option, command in (("--adapter", adapter), ("--oracle", args.oracle)):
+        problem = _bad_adapter(command) if command else None
+        if problem:
+            print(f"error: {option}: {problem}", file=sys.stderr)
+            return 2
     exp = args.expectations or entry.get("expectations")
     if not exp and (ROOT / "harness" / "expectations" / f"{args.impl}.toml").exists():
         exp = f"harness/expectations/{args.impl}.toml"
@@ -107,10 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     report_dir = args.report_dir or str(ROOT / "reports" / args.impl)
     jobs = args.jobs
     if jobs != "auto":
-        try:
-            jobs = str(max(1, int(jobs)))
-        except ValueError:
-            print(f"error: --jobs takes a number or auto, not {jobs!r}", file=sys.stderr)
+        if not jobs.isdigit() or int(jobs) < 1:
+            print(f"error: --jobs takes a number of at least 1 or auto, not {jobs!r}",
+                  file=sys.stderr)
             return 2
         if int(jobs) > len(selected):
             jobs = str(len(selected))
@@ -150,6 +155,21 @@ def main(argv: list[str] | None = None) -> int:
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         return 1                     # failed items (FAIL, CRASH, ... XPASS) or an interruption
     return 1 if run_failed(records) or getattr(st, "stale", None) else 0
+
+
+def _bad_adapter(command: str) -> str | None:
+    """Why an adapter command cannot be used, or None."""
+    if command.startswith("tcp:"):
+        try:
+            parse_tcp(command)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    try:
+        split_command(command)
+    except ValueError as exc:
+        return f"{command!r}: {exc}"
+    return None
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ class RunConfig:
     report_dir: Path = ROOT / "reports" / "reference"
     expectations: Path | None = None
     expectations_data: Expectations = field(default_factory=Expectations)
+    log_dir: Path | None = None             # the adapters' logs (default report_dir/logs)
 
     @property
     def same(self) -> bool:
@@ -63,7 +64,7 @@ class Runner:
         self.cfg = cfg
         self.same = cfg.same
         worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
-        logs = Path(cfg.report_dir) / "logs"
+        logs = Path(cfg.log_dir or Path(cfg.report_dir) / "logs")
         self.impl = Session(cfg.adapter, log_path=logs / f"{worker}-impl.log",
                             close_wait=cfg.close_wait, settle=cfg.settle, role="impl")
         self.oracle = None if self.same else Session(

@@ -402,3 +402,108 @@ def test_malformed_control_lines_get_error_and_the_adapter_goes_on(adapter):
     finally:
         s.close()
     assert_still_serves(a)
+
+
+# ---------------------------------------------------------------- limits
+
+def test_half_sent_heads_do_not_lock_out_a_real_request(adapter):
+    """Slowloris: more connections than the adapter keeps, each with half a request head;
+    the oldest of them make room, and a fresh request is still served."""
+    held = []
+    try:
+        for _ in range(600):
+            s = connect(adapter.port)
+            s.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}\r\n".encode())
+            held.append(s)
+        assert_still_serves(adapter)
+    finally:
+        for s in held:
+            s.close()
+    assert "closed to make room for a new one" in adapter.log()
+
+
+def test_fill_chunks_of_one_call_are_bounded_together(adapter):
+    reply = adapter.cmd("CALL response id=0x1 chunk=fill:61:167772160 chunk=fill:62:167772160",
+                        timeout=20)
+    assert reply.startswith("ERROR fill chunks of more than 268435456 bytes in one call"), reply
+    assert_still_serves(adapter)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def tcp_adapter(reference_cmd, tmp_path):
+    """The adapter with --control tcp:PORT; yields (port, extra arguments setter)."""
+    import subprocess
+    procs = []
+
+    def start(*args):
+        port = free_port()
+        p = subprocess.Popen([reference_cmd, "--control", f"tcp:{port}", *args],
+                             stdin=subprocess.DEVNULL, stderr=open(tmp_path / "log", "ab"))
+        procs.append(p)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                return port
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail("the adapter does not listen for its control channel")
+    yield start
+    for p in procs:
+        p.kill()
+        p.wait()
+
+
+def line_of(sock: socket.socket, timeout: float = 3.0) -> bytes:
+    sock.settimeout(timeout)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_a_silent_harness_does_not_hold_the_control_port(tcp_adapter):
+    port = tcp_adapter("--control-idle-ms", "300")
+    time.sleep(0.5)                  # the probe connection of tcp_adapter is gone by now
+    first = socket.create_connection((HOST, port), timeout=3)
+    first.sendall(b"HELLO 1\n")
+    assert line_of(first).startswith(b"HELLO 1 reference ")
+    with socket.create_connection((HOST, port), timeout=3) as second:   # first is active
+        assert line_of(second) == b"ERROR busy: another harness is connected\n"
+        assert line_of(second) == b""
+    time.sleep(1.0)                  # first is now silent for more than 300 ms
+    with socket.create_connection((HOST, port), timeout=3) as third:
+        third.sendall(b"HELLO 1\n")
+        assert line_of(third).startswith(b"HELLO 1 reference ")
+    assert line_of(first) == b""      # replaced: its connection was closed
+    first.close()
+
+
+def test_control_token_is_required_when_given(tcp_adapter, monkeypatch, suite, tmp_path):
+    port = tcp_adapter("--token", "s3cret")
+    time.sleep(0.2)
+    with socket.create_connection((HOST, port), timeout=3) as s:
+        s.sendall(b"HELLO 1\n")
+        assert line_of(s).startswith(b"ERROR authentication required")
+        assert line_of(s) == b""
+    with socket.create_connection((HOST, port), timeout=3) as s:
+        s.sendall(b"AUTH wrong\n")
+        assert line_of(s).startswith(b"ERROR authentication required")
+    from harness.engine import Session
+    monkeypatch.setenv("HS_CONTROL_TOKEN", "s3cret")
+    session = Session(f"tcp:{HOST}:{port}", log_path=tmp_path / "s.log", close_wait=0.3)
+    case = next(c for c in suite if c.id == "status-418-teapot-retry-after")
+    try:
+        out = session.run_case(case, 5.0)
+    finally:
+        session.kill()
+    assert out.status == "ok", out.message

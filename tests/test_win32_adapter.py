@@ -59,6 +59,15 @@ class Adapter:
                 self.proc.kill()
 
 
+@pytest.mark.parametrize("args", [["--control", "tcp:5555"],
+                                  ["--control", "stdio", "--token", "s3cret"]])
+def test_control_port_needs_an_explicit_address(wine_ready, args):
+    p = subprocess.run([str(WINE_SH), "adapter", "wine-8.0", *args], cwd=ROOT,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    assert "--control-address" in p.stderr
+
+
 def test_executable_imports_the_http_server_api(wine_ready):
     data = EXE.read_bytes()
     assert data[:2] == b"MZ", "not a PE executable"

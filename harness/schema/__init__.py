@@ -95,6 +95,12 @@ CHUNK_KEYS = {
 }
 U16 = 0xFFFF
 U32 = 0xFFFFFFFF
+# Caps on every size a case can ask for (harness/README.md, "Caps and bad input"), checked
+# here so that no case can make the harness or an adapter build more than a bounded amount.
+BYTES_MAX = 1 << 20             # one byte string ({repeat, count} included)
+CALL_BYTES_MAX = 16 << 20       # the bytes a call's arguments hold (chunk data, headers, reason)
+CALL_FILL_MAX = 64 << 20        # the fill bytes of one call, all its fill chunks together
+CALL_ITEMS_MAX = 100_000        # chunks (times included) and headers of one call, each
 U64 = 0xFFFFFFFFFFFFFFFF
 
 
@@ -152,6 +158,10 @@ class _Checker:
         """A byte string: a TOML string whose characters are all <= U+00FF (each
         character is one byte), or {hex = "..."}, or {repeat = "...", count = N}."""
         if isinstance(v, str):
+            if len(v) > BYTES_MAX:
+                self.err(field, f"{len(v)} bytes is more than the {BYTES_MAX} a byte string "
+                                "may hold")
+                return None
             try:
                 return v.encode("latin-1")
             except UnicodeEncodeError as exc:
@@ -162,6 +172,10 @@ class _Checker:
         if isinstance(v, dict):
             if set(v) == {"hex"} and isinstance(v["hex"], str):
                 text = re.sub(r"\s+", "", v["hex"])
+                if len(text) > 2 * BYTES_MAX:
+                    self.err(field + ".hex", f"{len(text) // 2} bytes is more than the "
+                                             f"{BYTES_MAX} a byte string may hold")
+                    return None
                 try:
                     return bytes.fromhex(text)
                 except ValueError:
@@ -171,6 +185,10 @@ class _Checker:
                 unit = self.byte_string(v["repeat"], field + ".repeat")
                 count = self.integer(v["count"], field + ".count", 0, 10_000_000)
                 if unit is None or count is None:
+                    return None
+                if len(unit) * count > BYTES_MAX:
+                    self.err(field, f"{len(unit)} x {count} bytes is more than the "
+                                    f"{BYTES_MAX} a byte string may hold")
                     return None
                 return unit * count
         self.err(field, f"expected a byte string (a string, {{hex = ...}} or "
@@ -208,6 +226,7 @@ def level_fits(level: str, classes: set[str]) -> bool:
 # ---------------------------------------------------------------- requests
 
 _REQ_LINE_RE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.([01])$")
+_NOT_CURL_SAFE = re.compile(rb"[^\t\r\n\x20-\x7e]")
 _HDR_RE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$")
 
 
@@ -239,6 +258,9 @@ def curl_expressible(raw: bytes) -> str | None:
     req = parse_request(raw.replace(b"{host}", b"127.0.0.1:1"))
     if req is None:
         return "not a plain HTTP/1.0 or HTTP/1.1 request with well-formed headers"
+    if _NOT_CURL_SAFE.search(raw[:raw.find(b"\r\n\r\n")]):
+        return ("a NUL, control or non-ASCII byte in the request line or a header "
+                "(libcurl takes them as text)")
     if req["method"] not in ("GET", "HEAD", "POST"):
         return f"method {req['method']} (curl is used for GET, HEAD and POST)"
     names = [n.lower() for n, _ in req["headers"]]
@@ -412,6 +434,10 @@ def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
                                   else c.integer(length, f + ".length", 0, U64))
             elif "start" in ch or "length" in ch:
                 c.err(f, "start/length are for file and fragment_ex chunks")
+        if len(out) + (times or 1) > CALL_ITEMS_MAX:
+            c.err(f + ".times", f"more than the {CALL_ITEMS_MAX} chunks a call may have "
+                                "(times counted)")
+            return out
         out.extend([item] * (times or 1))
     return out
 
@@ -572,8 +598,28 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
         call["response_version"] = c.choice(rv, f + ".response_version", (1, 2))
         if call["multi_known"] and rv != 2:
             c.err(f + ".response_version", "multi_known needs response_version = 2")
+    _check_call_size(c, call, f)
     call["expect"] = _check_call_expect(c, v.get("expect"), f + ".expect", fn)
     return call
+
+
+def _check_call_size(c: _Checker, call: dict, f: str) -> None:
+    """CALL_ITEMS_MAX, CALL_BYTES_MAX and CALL_FILL_MAX (times counted) for one call."""
+    chunks = call.get("chunks") or []
+    unknown = call.get("unknown") or []
+    fill = sum(ch.get("length") or 0 for ch in chunks if ch["kind"] == "fill")
+    if fill > CALL_FILL_MAX:
+        c.err(f + ".chunks", f"{fill} fill bytes (times counted) is more than the "
+                             f"{CALL_FILL_MAX} a call may have")
+    size = sum(len(ch.get("data") or b"") + len(ch.get("name") or b"")
+               for ch in chunks if ch["kind"] != "fill")
+    size += sum(len(n) + len(v) for n, v in unknown)
+    size += sum(len(x or b"") for x in (call.get("known") or {}).values())
+    size += sum(len(x) for _, _, vals in call.get("multi_known") or [] for x in vals)
+    size += len(call.get("reason") or b"")
+    if size > CALL_BYTES_MAX:
+        c.err(f, f"{size} bytes of arguments (chunk data, headers, reason; times counted) "
+                 f"is more than the {CALL_BYTES_MAX} a call may have")
 
 
 def _op_name(c: _Checker, v: Any, field: str) -> str | None:
@@ -756,6 +802,9 @@ def _check_unknown(c: _Checker, v: Any, field: str) -> list[tuple[bytes, bytes]]
             continue
         name = c.byte_string(pair[0], f + ".name")
         value = c.byte_string(pair[1], f + ".value")
+        if len(out) + times > CALL_ITEMS_MAX:
+            c.err(f, f"more than the {CALL_ITEMS_MAX} headers a call may have (times counted)")
+            return out
         if name is not None and value is not None:
             out.extend([(name, value)] * times)
     return out

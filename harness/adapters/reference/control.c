@@ -43,6 +43,7 @@ struct call_build {
     struct hs_unknown_header *unknown;
     size_t n_unknown;
     int unknown_null;
+    uint64_t filled;            /* bytes of the fill: chunks so far */
     char *err;
     size_t errlen;
 };
@@ -86,6 +87,10 @@ static int fill_chunk(struct call_build *b, const char *byte, const char *len, s
     if (x > CTL_MAX_FILL)
         return BAD(b, "fill length %llu is more than this adapter supports (%u)",
                    (unsigned long long)x, CTL_MAX_FILL);
+    if (b->filled + x > CTL_MAX_FILLS)
+        return BAD(b, "fill chunks of more than %u bytes in one call are more than this "
+                   "adapter supports", CTL_MAX_FILLS);
+    b->filled += x;
     p = arena_alloc(&b->s->arena, (size_t)x);
     if (p == NULL)
         return BAD(b, "out of memory for a fill chunk of %llu bytes", (unsigned long long)x);

@@ -15,6 +15,7 @@
 #define CTL_MAX_LINE    (256u * 1024u * 1024u) /* bytes of one command line */
 #define CTL_ERR_LEN     160
 #define CTL_MAX_FILL    (256u * 1024u * 1024u) /* bytes of one fill: chunk */
+#define CTL_MAX_FILLS   (256u * 1024u * 1024u) /* bytes of all the fill: chunks of one CALL */
 
 /* Splits line in place at spaces; returns the number of fields (at most max). */
 int ctl_split(char *line, char **fields, int max);

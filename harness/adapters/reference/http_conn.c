@@ -200,6 +200,10 @@ static void conn_advance(struct conn *c)
                 bad_request(c, why);
             } else if (c->peer_closed) {
                 net_drop(c);
+            } else if (now_ms() - c->head_since >= CONN_HEAD_MS) {
+                log_msg("connection %llu: no complete request head in %d ms: closed",
+                        (unsigned long long)c->serial, CONN_HEAD_MS);
+                net_drop(c);
             }
             return;
         case CP_DISCARD:       /* CONN-REQUEST-BODY-DISCARDED */
@@ -207,6 +211,7 @@ static void conn_advance(struct conn *c)
             consume(c, used);
             if (st == HP_DONE) {
                 c->phase = CP_HEAD;
+                c->head_since = now_ms();
                 continue;
             }
             if (st == HP_ERROR) {
@@ -228,12 +233,36 @@ static void conn_advance(struct conn *c)
     }
 }
 
+/* The connection that has waited longest for a request head, or NULL. */
+static struct conn *oldest_waiting(void)
+{
+    struct conn *best = NULL;
+    for (struct conn *c = conns; c != NULL; c = c->next) {
+        if (c->phase == CP_HEAD && (best == NULL || c->head_since < best->head_since))
+            best = c;
+    }
+    return best;
+}
+
+/* With CONN_MAX connections open, a new one takes the place of the one that has
+ * waited longest for a request head, so that idle or slow clients cannot lock
+ * out the others. */
 static void accept_all(void)
 {
-    while (n_conns < CONN_MAX) {
+    for (;;) {
         struct conn *c;
         int one = 1;
-        int fd = accept(listen_fd, NULL, NULL);
+        int fd;
+        if (n_conns >= CONN_MAX) {
+            struct conn *old = oldest_waiting();
+            if (old == NULL)
+                return;
+            log_msg("connection %llu: closed to make room for a new one",
+                    (unsigned long long)old->serial);
+            net_drop(old);
+            sweep();
+        }
+        fd = accept(listen_fd, NULL, NULL);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
@@ -254,6 +283,7 @@ static void accept_all(void)
         c->fd = fd;
         c->serial = next_serial++;
         c->phase = CP_HEAD;
+        c->head_since = now_ms();
         c->next = conns;
         conns = c;
         n_conns++;
@@ -290,7 +320,7 @@ int net_wait(int timeout_ms, int watch_fd)
         pf[n].events = POLLIN;
         who[n++] = NULL;
     }
-    if (listen_fd >= 0 && n_conns < CONN_MAX) {
+    if (listen_fd >= 0 && (n_conns < CONN_MAX || oldest_waiting() != NULL)) {
         pf[n].fd = listen_fd;
         pf[n].events = POLLIN;
         who[n++] = NULL;
@@ -298,6 +328,8 @@ int net_wait(int timeout_ms, int watch_fd)
     for (struct conn *c = conns; c != NULL; c = c->next) {
         if (c->phase == CP_LINGER && (soonest < 0 || c->linger_until < soonest))
             soonest = c->linger_until;
+        if (c->phase == CP_HEAD && (soonest < 0 || c->head_since + CONN_HEAD_MS < soonest))
+            soonest = c->head_since + CONN_HEAD_MS;
         if (!wants_input(c) && c->out == NULL)
             continue;
         pf[n].fd = c->fd;

@@ -20,6 +20,7 @@
 #define CONN_MAX         512             /* open connections at most */
 #define CONN_LINGER_MS   2000            /* draining before the final close */
 #define CONN_SEND_MS     5000            /* a send gives up after this */
+#define CONN_HEAD_MS     10000           /* a request head must be complete within this */
 
 enum conn_phase {
     CP_HEAD,      /* reading the next request head */
@@ -57,6 +58,7 @@ struct conn {
     struct hp_body body;         /* its body, still to be read */
     uint64_t ready_seq;          /* delivery order of CP_READY connections */
     int64_t linger_until;        /* CP_LINGER deadline */
+    int64_t head_since;          /* when CP_HEAD began: the head is due CONN_HEAD_MS later */
     struct net_out *out;         /* a deferred send still writing, or NULL */
     struct conn *next;
 };

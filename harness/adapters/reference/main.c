@@ -1,14 +1,21 @@
 /*
  * main.c: the reference adapter's command line and control loop.
  *
- *   hs-reference-adapter [--control stdio|tcp:PORT] [--server-token TEXT]
+ *   hs-reference-adapter [--control stdio|tcp:PORT] [--control-idle-ms N]
+ *                        [--token TEXT] [--server-token TEXT]
  *                        [--server-mode 0|1|2] [--fault NAME] [-v]
+ *
+ * With --control tcp:PORT one harness is served at a time; a new one takes
+ * over from one that has sent nothing for --control-idle-ms (10000), else it
+ * is answered "ERROR busy" and closed. With --token, a harness's first line
+ * must be "AUTH TEXT" (answered OK), else it is answered ERROR and closed.
  *
  * One event loop: the control channel is polled together with the HTTP
  * listener and connections, so HTTP work (accepting, 400s, closing) goes on
  * between commands too. Commands are handled one line at a time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +30,7 @@
 #include "faults.h"
 #include "http_conn.h"
 #include "log.h"
+#include "timeutil.h"
 
 #define ADAPTER_NAME     "reference"
 #define ADAPTER_VERSION  "0.2.0"
@@ -32,6 +40,11 @@
 
 static int ctl_in = 0;          /* control input: stdin or the harness's socket */
 static int ctl_listen = -1;     /* --control tcp:PORT */
+static int ctl_idle_ms = 10000; /* --control-idle-ms: a silent harness may be replaced */
+static int64_t ctl_heard;       /* when the harness last sent something */
+static const char *ctl_token;   /* --token: the first line must be "AUTH <token>" */
+static int ctl_authed;          /* this harness sent the token */
+static int ctl_drop;            /* close this harness's connection after its line */
 
 /* The control input buffer: bytes read but not yet handled. */
 static char *lbuf;
@@ -41,7 +54,8 @@ static int overlong;            /* discarding the rest of a line that is too lon
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: hs-reference-adapter [--control stdio|tcp:PORT] [--server-token TEXT]\n"
+            "usage: hs-reference-adapter [--control stdio|tcp:PORT] [--control-idle-ms N]\n"
+            "                            [--token TEXT] [--server-token TEXT]\n"
             "                            [--server-mode 0|1|2] [--fault NAME] [-v]\n"
             "faults: none wrong-code drop-date extra-byte hang crash garbage endless keep-open\n"
             "        truncate short-completion\n");
@@ -88,7 +102,37 @@ static int read_control(void)
     if (r <= 0)
         return 0;
     llen += (size_t)r;
+    ctl_heard = now_ms();
     return 1;
+}
+
+/* A new harness connection: it becomes the harness when there is none or the
+ * current one has been silent for ctl_idle_ms; otherwise it is told so and closed. */
+static void take_harness(int fd)
+{
+    static const char busy[] = "ERROR busy: another harness is connected\n";
+    if (ctl_in >= 0 && now_ms() - ctl_heard < ctl_idle_ms) {
+        if (write(fd, busy, sizeof busy - 1) < 0)
+            log_msg("could not tell a second harness it is refused");
+        close(fd);
+        return;
+    }
+    if (ctl_in >= 0) {
+        log_msg("harness silent for %d ms: replaced by a new one", ctl_idle_ms);
+        control_closed();
+    }
+    ctl_in = fd;
+    ctl_heard = now_ms();
+    ctl_authed = ctl_token == NULL;
+    ctl_set_output(fd);
+    log_msg("harness connected");
+}
+
+static void accept_harness(void)
+{
+    int fd = accept(ctl_listen, NULL, NULL);
+    if (fd >= 0)
+        take_harness(fd);
 }
 
 /* FAULT_HANG: never answer again; keep serving HTTP until the harness leaves. */
@@ -224,6 +268,16 @@ static void handle_line(char *line, size_t len)
     int timeout;
     struct api_request req;
 
+    if (!ctl_authed) {
+        if (strncmp(line, "AUTH ", 5) == 0 && strcmp(line + 5, ctl_token) == 0) {
+            ctl_authed = 1;
+            ctl_reply("OK");
+        } else {
+            ctl_reply("ERROR authentication required: the first line must be AUTH <token>");
+            ctl_drop = 1;
+        }
+        return;
+    }
     if (log_verbose)
         log_msg("< %.200s%s", line, len > 200 ? "..." : "");
     if (memchr(line, '\0', len) != NULL) {
@@ -344,6 +398,14 @@ int main(int argc, char **argv)
                 tcp_port = (unsigned)x;
             else
                 usage();
+        } else if (strcmp(a, "--control-idle-ms") == 0) {
+            if (proto_number(v, &x) != 0 || x > INT_MAX)
+                usage();
+            ctl_idle_ms = (int)x;
+        } else if (strcmp(a, "--token") == 0) {
+            if (*v == '\0' || strpbrk(v, " \r\n") != NULL)
+                usage();
+            ctl_token = v;
         } else if (strcmp(a, "--server-token") == 0) {
             if (strlen(v) > 65535 || strpbrk(v, "\r\n") != NULL)
                 usage();
@@ -372,25 +434,31 @@ int main(int argc, char **argv)
             return 1;
         }
         ctl_in = -1;
+        fcntl(ctl_listen, F_SETFL, fcntl(ctl_listen, F_GETFL) | O_NONBLOCK);
         log_msg("control on 127.0.0.1:%u", tcp_port);
+    } else if (ctl_token != NULL) {
+        usage();                                    /* a token is for --control tcp: */
     }
+    ctl_authed = ctl_token == NULL;
     ctl_set_output(1);          /* the socket's, once a tcp harness connects */
 
     for (;;) {
         if (ctl_in < 0) {                           /* tcp: wait for a harness */
-            if (net_wait(-1, ctl_listen)) {
-                int fd = accept(ctl_listen, NULL, NULL);
-                if (fd >= 0) {
-                    ctl_in = fd;
-                    ctl_set_output(fd);
-                    log_msg("harness connected");
-                }
+            if (net_wait(-1, ctl_listen))
+                accept_harness();
+            continue;
+        }
+        if (next_command()) {
+            if (ctl_drop) {
+                ctl_drop = 0;
+                control_closed();
             }
             continue;
         }
-        if (next_command())
-            continue;
-        if (net_wait(-1, ctl_in) && !read_control())
+        /* tcp: look for a newcomer now and then, which may replace a silent harness */
+        if (net_wait(ctl_listen >= 0 ? 250 : -1, ctl_in) && !read_control())
             control_closed();
+        else if (ctl_listen >= 0)
+            accept_harness();
     }
 }

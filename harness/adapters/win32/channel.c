@@ -23,7 +23,7 @@ int chan_is_tcp(void)
     return listen_s != INVALID_SOCKET;
 }
 
-int chan_open(unsigned port)
+int chan_open(unsigned port, const char *address)
 {
     struct sockaddr_in a;
     if (port == 0) {
@@ -37,12 +37,14 @@ int chan_open(unsigned port)
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((u_short)port);
-    /* The control port takes commands from anyone who reaches it: a machine
-     * running this adapter is a test machine on a trusted network. */
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    /* Only the address given (--control-address); 0.0.0.0 for every one, which
+     * wants a --token on any network that is not trusted. */
+    a.sin_addr.s_addr = inet_addr(address);
+    if (a.sin_addr.s_addr == INADDR_NONE && strcmp(address, "255.255.255.255") != 0)
+        return -1;
     if (bind(listen_s, (struct sockaddr *)&a, sizeof a) != 0 || listen(listen_s, 1) != 0)
         return -1;
-    log_msg("control on TCP port %u", port);
+    log_msg("control on %s:%u", address, port);
     return chan_next_harness();
 }
 

@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include "sdk.h"
 
-/* port 0: standard input and output. 0 on success. */
-int chan_open(unsigned port);
+/* port 0: standard input and output; else TCP on address (an IPv4 literal)
+ * and port. 0 on success. */
+int chan_open(unsigned port, const char *address);
 
 /* The next line without its LF (and CR), NUL-terminated, valid until the
  * next call; NULL when the harness went away (stdio: end of input). */

@@ -3,8 +3,11 @@
  * (spec/adapter-protocol.md). It hosts the real HTTP Server API
  * (httpapi.dll: HTTP.sys on Windows, Wine's implementation under Wine).
  *
- *   hs-win32-adapter [--control stdio|tcp:PORT] [--api 1|2] [--url-host HOST]
- *                    [--address ADDR] [--port N] [-v]
+ *   hs-win32-adapter [--control stdio|tcp:PORT --control-address ADDR [--token TEXT]]
+ *                    [--api 1|2] [--url-host HOST] [--address ADDR] [--port N] [-v]
+ *
+ * --control tcp:PORT needs the address to listen on; with --token, a harness's
+ * first line must be "AUTH TEXT" (answered OK), else it is refused.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +38,10 @@ static struct server_opts opts = { 2, "+", "127.0.0.1", 0 };
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: hs-win32-adapter [--control stdio|tcp:PORT] [--api 1|2] [--url-host HOST]\n"
-            "                        [--address ADDR] [--port N] [-v]\n"
+            "usage: hs-win32-adapter [--control stdio|tcp:PORT --control-address ADDR [--token TEXT]]\n"
+            "                        [--api 1|2] [--url-host HOST] [--address ADDR] [--port N] [-v]\n"
+            "  --control-address  the IPv4 address the control port listens on (required with tcp:)\n"
+            "  --token     a shared secret the harness sends first (AUTH TEXT; HS_CONTROL_TOKEN)\n"
             "  --url-host  host part of the registered URL (default +, every host)\n"
             "  --address   the address the harness connects to (default 127.0.0.1)\n");
     exit(2);
@@ -277,6 +282,8 @@ static int handle_line(char *line, size_t len)
 int main(int argc, char **argv)
 {
     unsigned tcp_port = 0;
+    const char *control_address = NULL, *token = NULL;
+    int authed = 0;
     WSADATA wsa;
 
     for (int i = 1; i < argc; i++) {
@@ -297,6 +304,10 @@ int main(int argc, char **argv)
                 tcp_port = (unsigned)x;
             else
                 usage();
+        } else if (strcmp(a, "--control-address") == 0 && strlen(v) < 64) {
+            control_address = v;
+        } else if (strcmp(a, "--token") == 0 && *v != '\0' && strpbrk(v, " \r\n") == NULL) {
+            token = v;
         } else if (strcmp(a, "--api") == 0 && (strcmp(v, "1") == 0 || strcmp(v, "2") == 0)) {
             opts.api = v[0] - '0';
         } else if (strcmp(a, "--url-host") == 0 && strlen(v) < 200) {
@@ -309,12 +320,14 @@ int main(int argc, char **argv)
             usage();
         }
     }
+    if ((tcp_port != 0) != (control_address != NULL) || (token != NULL && tcp_port == 0))
+        usage();
     crash_install();
     if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
         log_msg("WSAStartup failed");
         return 1;
     }
-    if (chan_open(tcp_port) != 0) {
+    if (chan_open(tcp_port, control_address) != 0) {
         log_msg("cannot open the control channel: %d", WSAGetLastError());
         return 1;
     }
@@ -330,6 +343,19 @@ int main(int argc, char **argv)
             log_msg("harness disconnected; waiting for the next one");
             if (chan_next_harness() != 0)
                 return 1;
+            authed = 0;
+            continue;
+        }
+        if (token != NULL && !authed) {
+            if (strncmp(line, "AUTH ", 5) == 0 && strcmp(line + 5, token) == 0) {
+                authed = 1;
+                chan_reply("OK");
+                continue;
+            }
+            chan_reply("ERROR authentication required: the first line must be AUTH <token>");
+            log_msg("harness refused: no token");
+            if (chan_next_harness() != 0)
+                return 1;
             continue;
         }
         if (handle_line(line, len)) {
@@ -337,6 +363,7 @@ int main(int argc, char **argv)
                 return 0;
             if (chan_next_harness() != 0)
                 return 1;
+            authed = 0;
         }
     }
 }

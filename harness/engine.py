@@ -241,6 +241,7 @@ class Session:
         self.starts = 0
         self.start_failed = ""                  # why the last start failed: no more tries
         self.awaiting = ""                      # the command whose reply is still due
+        self.setup = ""                         # what the adapter said it sets up (SETUP)
         self.sent_reqs: set[str] = set()        # requests whose bytes went out (this case)
         self.delivered: set[str] = set()        # requests a RECEIVE delivered (this case)
         self.op_start: dict[str, tuple[str, int]] = {}  # op -> (connection, bytes before it)
@@ -523,6 +524,7 @@ class Session:
         if self.transcript is not None:
             self.transcript.append("> " + (line if len(line) <= 400 else line[:400] + "..."))
         self.awaiting = line
+        self.setup = ""
         self.control.write(line.encode("latin-1") + b"\n", deadline)
         scan = 0
         while True:
@@ -530,10 +532,17 @@ class Session:
             if nl >= 0:
                 reply = bytes(self.ctl_buf[:nl]).rstrip(b"\r").decode("latin-1")
                 del self.ctl_buf[:nl + 1]
-                self.awaiting = ""
                 if self.transcript is not None:
                     self.transcript.append("< " + (reply if len(reply) <= 400
                                                    else reply[:400] + "..."))
+                if reply.startswith("SETUP "):
+                    # the adapter prepares the call by itself (protocol 1.1): a death
+                    # before the reply is its own, not the function's under test
+                    self.setup = reply[6:]
+                    scan = 0
+                    continue
+                self.awaiting = ""
+                self.setup = ""
                 if reply.startswith("ERROR"):
                     raise AdapterError(f"{line.split()[0]}: {reply}")
                 return reply
@@ -578,6 +587,10 @@ class Session:
             self._run(case, deadline, hint, out)
         except AdapterDied as exc:
             out.status, out.message = "crash", str(exc)
+            if self.setup:
+                out.status = "setup-failed"
+                out.message = (f"the adapter died in its own setup for the call ({self.setup}), "
+                               f"before the function under test ran: {exc}")
             self.kill()
         except AdapterTimeout as exc:
             out.status = "timeout"

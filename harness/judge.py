@@ -256,8 +256,11 @@ def judge(case: Case, model: Outcome | None, impl: Outcome, ctx: Context,
     res = Result(case=case, verdict="PASS", impl=impl, model=model,
                  duration=impl.duration + (0 if same or model is None else model.duration))
     head = f"{case.id}: {case.title}\n{_rules_block(case, ctx.rules)}"
-    if impl.status == "skip":
+    if impl.status in ("skip", "setup-failed"):
+        # setup-failed: the adapter's own preparation (HttpAddFragmentToCache, say) died,
+        # so nothing is known of the function under test
         res.verdict, res.summary = "SKIP", impl.message
+        res.details = head + "\n  " + impl.message + _log_block(impl)
         return res
     if not same and model is not None and model.status == "skip":
         res.verdict = "ERROR"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "send.h"
+#include "channel.h"
 #include "requests.h"
 #include "server.h"
 #include "log.h"
@@ -102,6 +103,9 @@ static int prepare(struct call_args *c, HANDLE *files, const char **why)
             data.FromMemory.BufferLength = (ULONG)p->len;
             policy.Policy = HttpCachePolicyUserInvalidates;
             policy.SecondsToLive = 0;
+            /* Said on the control channel first: should this abort the process, the
+             * harness knows that the call under test never ran (protocol 1.1, SETUP). */
+            chan_reply("SETUP HttpAddFragmentToCache chunk %u", (unsigned)i + 1);
             rc = HttpAddFragmentToCache(server_queue(), fragment_name(k), &data, &policy, NULL);
             if (rc != NO_ERROR) {
                 snprintf(msg, sizeof msg, "HttpAddFragmentToCache for chunk %u returned %lu",

@@ -460,7 +460,15 @@ def _request_assertions(case: Case, impl: Outcome) -> list[Assertion]:
                                subject=f"request {r.name}", state="pass" if ok else "fail",
                                text=f"request {r.name} reaches the application as sent",
                                expected=" ".join(want) if not ok else "",
-                               actual=" ".join(got) if not ok else "", conn=r.conn))
+                               actual=" ".join(got[:2]) if not ok else "", conn=r.conn))
+        if len(got) > 2 and got[2]:
+            ok = got[2] == r.conn
+            items.append(Assertion(rule=attr.request_rule(case), kind="delivery",
+                                   subject=f"request {r.name}", state="pass" if ok else "fail",
+                                   text=f"request {r.name} arrives on its own connection",
+                                   expected=f"connection {r.conn}" if not ok else "",
+                                   actual=f"connection {got[2]}" if not ok else "",
+                                   conn=r.conn))
     return items
 
 

@@ -153,8 +153,9 @@ class Outcome:
     transcript: list[str] = field(default_factory=list)
     duration: float = 0.0
     log: str = ""
-    # request name -> (verb, version) as the RECEIVE reply named them
-    received: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # request name -> (verb, version, connection) as the RECEIVE reply named them; the
+    # connection from its peer=PORT ("" when the adapter does not say)
+    received: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # request name -> rc of the final, empty HttpSendResponseEntityBody that probes
     # whether a MORE_DATA response was still open ("crash": the adapter died on it)
     open_probe: dict[str, int | str] = field(default_factory=dict)
@@ -196,6 +197,7 @@ class _Conn:
         self.forward = True
         self.curl = None
         self.fate = "unchecked"
+        self.probing = False                    # its probe request is out (fate)
 
     def capped(self) -> bool:
         return len(self.buf) >= WIRE_CAP
@@ -848,9 +850,10 @@ class Session:
         parts = reply.split()
         if reply == "TIMEOUT":
             return False
-        if len(parts) != 4 or parts[0] != "REQUEST" or parts[1] != r.name:
+        if len(parts) not in (4, 5) or parts[0] != "REQUEST" or parts[1] != r.name:
             raise AdapterDesync(f"bad RECEIVE reply {_short(reply)}")
-        self.received[r.name] = (parts[2], parts[3])
+        on = self._conn_of_peer(parts[4]) if len(parts) == 5 else None
+        self.received[r.name] = (parts[2], parts[3], on.name if on is not None else "")
         self.delivered.add(r.name)
         if r.close_after_send and c is not None and c.sock is not None:
             self._drain()
@@ -993,15 +996,46 @@ class Session:
         c.forward = False
         probe = f"GET /hs-probe HTTP/1.1\r\nHost: {self.hostport}\r\n\r\n".encode()
         c.out += probe
-        reply = self.command(f"RECEIVE {PROBE_REF} {self._ms(deadline, self.close_wait)}", deadline)
-        if reply.startswith("REQUEST"):
+        c.probing = True
+        until = min(deadline, time.monotonic() + self.close_wait)
+        while True:
+            reply = self.command(f"RECEIVE {PROBE_REF} {self._ms(until)}", deadline)
+            if reply == "TIMEOUT":
+                break
+            parts = reply.split()
+            if not reply.startswith("REQUEST") or len(parts) not in (4, 5):
+                raise AdapterDesync(f"bad RECEIVE reply {_short(reply)}")
             self.command(f"CALL response id={PROBE_REF}", deadline)
-            return "open"
-        if reply != "TIMEOUT":
-            raise AdapterDesync(f"bad RECEIVE reply {_short(reply)}")
+            other = self._conn_of_peer(parts[4] if len(parts) == 5 else "")
+            if other is None or other is c:
+                c.probing = False
+                return "open"
+            # a probe that an earlier connection's turn waited for in vain: that
+            # connection is open after all, and this one's probe is still to come
+            if other.probing and other.fate == "stalled":
+                other.fate, other.probing = "open", False
+            if time.monotonic() >= until:
+                break
         self._drain()
         c.wire_end, c.overflow_end = len(c.buf), c.overflow
         return "closed" if c.eof else "stalled"
+
+    def _conn_of_peer(self, field: str) -> _Conn | None:
+        """The connection whose client port a REQUEST reply's peer=PORT names."""
+        if not field.startswith("peer="):
+            return None
+        try:
+            port = int(field[5:])
+        except ValueError:
+            raise AdapterDesync(f"bad peer field {field!r}") from None
+        for c in self.conns.values():
+            for sock in (c.sock, c.down):
+                try:
+                    if sock is not None and sock.getsockname()[1] == port:
+                        return c
+                except OSError:
+                    continue
+        return None
 
     def _quiet(self, c: _Conn, deadline: float) -> None:
         """Read until no byte arrives for QUIET s: the rest of a large transfer that

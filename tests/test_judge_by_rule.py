@@ -102,6 +102,17 @@ def test_request_line_reaching_the_application_is_checked(case, ctx):
     assert "helloGET" in res.details
 
 
+def test_a_request_delivered_on_another_connection_fails(case, ctx):
+    """peer= in the RECEIVE reply: leftovers of another connection are not taken
+    for this case's request."""
+    impl = outcome()
+    impl.received = {"r1": ("GET", "1.1", "r9")}
+    res = judge(case, outcome(), impl, ctx)
+    assert failing(res) == {("CONN-PERSISTENT", "delivery")}, res.details
+    impl.received = {"r1": ("GET", "1.1", "r1")}
+    assert judge(case, outcome(), impl, ctx).verdict == "PASS"
+
+
 def test_an_ended_more_data_response_is_caught(case, ctx):
     """The open-response probe: the model's final empty body call succeeds, the
     implementation's finds the response already ended."""

@@ -34,7 +34,8 @@ def adapter(reference_cmd, tmp_path):
 def received(a: Adapter, ref: str = "r1", target: str = "/t", rcvbuf: int | None = None):
     s = connect(a.port, rcvbuf=rcvbuf)
     s.sendall(request(a.port, "GET", target))
-    assert a.cmd(f"RECEIVE {ref} 2000") == f"REQUEST {ref} GET 1.1"
+    # peer= names the client's port of the connection the request came on
+    assert a.cmd(f"RECEIVE {ref} 2000") == f"REQUEST {ref} GET 1.1 peer={s.getsockname()[1]}"
     return s
 
 
@@ -194,7 +195,7 @@ def test_small_deferred_send_completes_with_its_bytes(adapter):
                                                         headers.items()) + 2 + 2
         # the response is complete: the connection serves the next request
         s.sendall(request(a.port, "GET", "/next"))
-        assert a.cmd("RECEIVE r2 2000") == "REQUEST r2 GET 1.1"
+        assert a.cmd("RECEIVE r2 2000").startswith("REQUEST r2 GET 1.1 peer=")
 
 
 def test_multi_known_values_are_lines_and_v2_without_info_is_v1(adapter):

@@ -87,7 +87,7 @@ def test_hello_listen_and_one_response_under_wine(wine_ready):
         port = int(listening[2])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             s.sendall(f"GET /t HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-            assert a.cmd("RECEIVE r1 3000") == "REQUEST r1 GET 1.1"
+            assert a.cmd("RECEIVE r1 3000") == f"REQUEST r1 GET 1.1 peer={s.getsockname()[1]}"
             # 418 "I'm a teapot" with Retry-After: 120 (known header 25)
             assert a.cmd("CALL response id=r1 status=418 reason=49276d206120746561706f74 "
                          "known.25=313230").startswith("RESULT 0 ")

@@ -118,6 +118,7 @@ int api_receive(const char *ref, int timeout_ms, struct api_request *out)
             out->method = r->method;
             out->major = r->x.request.major;
             out->minor = r->x.request.minor;
+            out->peer_port = net_peer_port(c);
             return 1;
         }
         if (ms_until(deadline) == 0)

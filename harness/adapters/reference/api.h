@@ -19,6 +19,7 @@ void api_configure(uint8_t server_mode, const char *token);
 struct api_request {
     const char *method;
     unsigned major, minor;
+    unsigned peer_port;          /* the client's port of its connection (0: unknown) */
 };
 
 /* Waits up to timeout_ms for the next request and names it ref.

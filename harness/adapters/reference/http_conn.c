@@ -538,3 +538,16 @@ void net_reset(void)
         }
     }
 }
+
+unsigned net_peer_port(const struct conn *c)
+{
+    struct sockaddr_storage a;
+    socklen_t n = sizeof a;
+    if (c == NULL || getpeername(c->fd, (struct sockaddr *)&a, &n) != 0)
+        return 0;
+    if (a.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&a)->sin_port);
+    if (a.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&a)->sin6_port);
+    return 0;
+}

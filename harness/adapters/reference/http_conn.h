@@ -77,6 +77,9 @@ int net_wait(int timeout_ms, int watch_fd);
 /* The connection whose complete request head came first, or NULL. */
 struct conn *net_ready(void);
 
+/* The client's TCP port of c (the RECEIVE reply's peer=), 0 when unknown. */
+unsigned net_peer_port(const struct conn *c);
+
 /* The open connection with this serial, or NULL. */
 struct conn *net_find(uint64_t serial);
 

@@ -313,7 +313,8 @@ static void handle_line(char *line, size_t len)
         if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0)
             ctl_reply("ERROR usage: RECEIVE ref timeout-ms");
         else if (api_receive(f[1], timeout, &req))
-            ctl_reply("REQUEST %s %s %u.%u", f[1], req.method, req.major, req.minor);
+            ctl_reply("REQUEST %s %s %u.%u peer=%u", f[1], req.method, req.major, req.minor,
+                      req.peer_port);
         else
             ctl_reply("TIMEOUT");
     } else if (strcmp(f[0], "CALL") == 0) {

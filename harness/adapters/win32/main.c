@@ -108,7 +108,7 @@ static void cmd_receive(char **f, int n)
     }
     got = req_receive(f[1], timeout, &r, &rc);
     if (got > 0)
-        chan_reply("REQUEST %s %s %u.%u", f[1], r.verb, r.major, r.minor);
+        chan_reply("REQUEST %s %s %u.%u peer=%u", f[1], r.verb, r.major, r.minor, r.peer_port);
     else if (got == 0)
         chan_reply("TIMEOUT");
     else

@@ -119,6 +119,13 @@ int req_receive(const char *ref, DWORD timeout_ms, struct received *out, ULONG *
     }
     out->major = rbuf->Version.MajorVersion;
     out->minor = rbuf->Version.MinorVersion;
+    if (rbuf->Address.pRemoteAddress != NULL) {
+        const SOCKADDR *sa = rbuf->Address.pRemoteAddress;
+        if (sa->sa_family == AF_INET)
+            out->peer_port = ntohs(((const SOCKADDR_IN *)sa)->sin_port);
+        else if (sa->sa_family == AF_INET6)
+            out->peer_port = ntohs(((const SOCKADDR_IN6 *)sa)->sin6_port);
+    }
     return 1;
 }
 

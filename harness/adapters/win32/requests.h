@@ -12,6 +12,7 @@
 struct received {
     char verb[64];
     unsigned major, minor;
+    unsigned peer_port;          /* the client's port (0: unknown) */
 };
 
 /* Waits up to timeout_ms for the next request and names it ref. 1: a

@@ -25,9 +25,10 @@ from typing import Any
 
 from . import attribution as attr
 from .assertions import Assertion, rule_states
-from .assess import (ERROR_NAMES, _matches, _wait_checks, _delivery, assess, msgs,  # noqa: F401
-                     pattern_checks, pattern_conns, patterns_text, rc_allowed, rc_name)
-from .assess import _call_assertions, has_line, line_end  # noqa: F401
+from .assess import (ERROR_NAMES, _call_assertions, _delivery, _matches,  # noqa: F401
+                     _wait_checks, assess, rc_allowed, rc_name)
+from .segments import (has_line, line_end, msgs, pattern_checks, pattern_conns,  # noqa: F401
+                       patterns_text)
 from .cases import SPEC_DIR, Case
 from .compare import Message, Norm, compare_messages, normalise, show_byte, split_like, visible
 from .engine import Outcome

@@ -29,7 +29,8 @@ reason) are refused with a message that says how to rewrite them.
 writes an expectations file (and the deviation list, harness.deviations) from
 a run without expectations: a rule that fails as a root cause in at least N
 cases (default 10; deaths of the adapter do not count, they stay pinned to
-their case and step) gets a [[rule]] entry, every other failing case a
+their case and step), with at least 90% of its failures of one shape (one
+behaviour, not several bugs under one rule), gets a [[rule]] entry, every other failing case a
 [[case]] entry listing its failing assertions. Rewriting a file keeps the
 reasons people wrote: of the [[rule]] entries that remain, and of the [[case]]
 entries whose failing assertions did not change.
@@ -236,12 +237,18 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
     kept_rules = {e.get("id"): e.get("reason") for e in (keep or {}).get("rule", [])}
     kept_cases = {e.get("id"): e for e in (keep or {}).get("case", [])}
     roots: Counter = Counter()
+    shapes: dict[str, Counter] = {}
     for c in cases:
+        for a in c.get("assertions", []):
+            if a["state"] == "fail" and "consequence_of" not in a:
+                shapes.setdefault(a["rule"], Counter())[
+                    (a["kind"], a.get("expected", ""), a.get("actual", ""))] += 1
         for rule in {a["rule"] for a in c.get("assertions", [])
                      if a["state"] == "fail" and "consequence_of" not in a
                      and a["kind"] not in SYSTEMIC_KINDS_EXCLUDED}:
             roots[rule] += 1
-    rule_level = sorted(r for r, n in roots.items() if n >= threshold)
+    # one behaviour through the suite: enough cases, and most failures alike
+    rule_level = sorted(r for r, n in roots.items() if n >= threshold and _one_shape(shapes[r]))
     out = [f"# {label}: what is expected to fail, down to the assertion (harness/README.md,",
            "# \"Expectations\"). Written by python3 -m harness.expectations from a run of the",
            f"# suite {results['suite']['version']} without expectations; an entry that no longer",
@@ -269,6 +276,16 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
                        f"subject = {json.dumps(a['subject'])} }},")
         out += ["]", ""]
     return "\n".join(out)
+
+
+def _one_shape(shapes: Counter, share: float = 0.9) -> bool:
+    """Most failing assertions of a rule are one (kind, expected, actual), numbers
+    folded: a systematic deviation, not several bugs under one rule."""
+    import re
+    folded: Counter = Counter()
+    for (kind, e, x), n in shapes.items():
+        folded[(kind, re.sub(r"\d+", "N", e), re.sub(r"\d+", "N", x))] += n
+    return folded.most_common(1)[0][1] >= share * sum(folded.values())
 
 
 def _clip(text: str, n: int) -> str:

@@ -52,6 +52,7 @@ from .adapter import (PROTOCOL_VERSION, AdapterDesync, AdapterDied, AdapterError
 from .cases import Case, Call, Request
 
 PROBE_REF = "hsprobe"
+START_TRIES = 3             # failed adapter starts in a row before a run stops trying
 WIRE_CAP = 1 << 20          # bytes kept per connection; the rest is counted only
 READ_LIMIT = 1 << 28        # bytes read per connection at most (an endless body stops here)
 QUIET = 0.05                # s without bytes that end a large transfer before a probe
@@ -159,7 +160,8 @@ class Outcome:
     # request name -> rc of the final, empty HttpSendResponseEntityBody that probes
     # whether a MORE_DATA response was still open ("crash": the adapter died on it)
     open_probe: dict[str, int | str] = field(default_factory=dict)
-    step: int = 0               # the step that was running when the run stopped
+    step: int = 0               # the step that was running when the run stopped (-1: none,
+                                # the adapter did not start)
 
     def call(self, index: int) -> CallResult | None:
         for c in self.calls:
@@ -241,7 +243,8 @@ class Session:
         self.multi = None
         self.curl_running = 0
         self.starts = 0
-        self.start_failed = ""                  # why the last start failed: no more tries
+        self.start_failed = ""                  # why the last start failed
+        self.failed_starts = 0                  # failed starts in a row
         self.awaiting = ""                      # the command whose reply is still due
         self.setup = ""                         # what the adapter said it sets up (SETUP)
         self.sent_reqs: set[str] = set()        # requests whose bytes went out (this case)
@@ -262,10 +265,12 @@ class Session:
         return self.hello.get("caps", [])
 
     def start(self) -> None:
-        """Start the adapter; after one failed start every later one fails at once (an
-        adapter that does not start would cost its start timeout for every case)."""
-        if self.start_failed:
-            raise AdapterDied(f"{self.start_failed} (no new start is tried in this run)")
+        """Start the adapter; after START_TRIES failed starts in a row every later one
+        fails at once (an adapter that does not start would cost its start timeout
+        for every case; one slow start of a busy machine is not yet that)."""
+        if self.start_failed and self.failed_starts >= START_TRIES:
+            raise AdapterDied(f"{self.start_failed} (after {START_TRIES} failed starts in a "
+                              "row no new start is tried in this run)")
         self.control = Control(self.command_line, self.log_path)
         self.ctl_buf.clear()
         self.awaiting = ""
@@ -277,7 +282,9 @@ class Session:
             if isinstance(exc, OSError):
                 exc = AdapterDied(f"cannot reach adapter {self.command_line!r}: {exc}")
             self.start_failed = str(exc)
+            self.failed_starts += 1
             raise exc from None
+        self.failed_starts = 0
 
     def _start(self) -> None:
         self.control.start()
@@ -574,6 +581,7 @@ class Session:
         except AdapterFailure as exc:
             self.kill()
             out.status, out.message = "crash", f"the adapter did not start: {exc}"
+            out.step = -1                   # before any step: no verdict on a rule
             out.log = self.control.log_since(0) if self.control else ""
             out.duration = time.monotonic() - t0
             return out

@@ -179,6 +179,8 @@ def apply_expectations(res, exp: Expectations | None):
     if not exp or res.verdict not in ("PASS", "FAIL", "CRASH", "TIMEOUT"):
         return res
     failing = [a for a in res.assertions if a.failed]
+    if not failing and res.verdict != "PASS":
+        return res                  # a death before any step: nothing to match
     entry = exp.cases.get(res.case.id)
     rest = Counter(a.signature for a in failing if a.rule not in exp.rules)
     listed = entry["fails"] if entry else Counter()

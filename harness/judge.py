@@ -305,8 +305,13 @@ def _stopped(res: Result, case: Case, model: Outcome, impl: Outcome, ctx: Contex
              head: str) -> Result:
     """The adapter died, hung, or did not deliver a request: the calls made until
     then are judged, and the step it stopped in fails."""
-    items = _call_assertions(case, model, impl)
     step = impl.step
+    if step < 0:                                # the adapter never started
+        res.verdict = "CRASH"
+        res.summary = impl.message
+        res.details = head + "\n  " + impl.message + _log_block(impl)
+        return res
+    items = _call_assertions(case, model, impl)
     call = case.calls[step - 1] if 0 < step <= len(case.calls) else None
     if impl.status == "receive-failed":
         kind, rule = "delivery", attr.request_rule(case)

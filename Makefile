@@ -114,17 +114,22 @@ conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
-# reports/$(WINE)/deviations.md from what a run without expectations observed
-# (WINE=wine-8.0 or wine-10.0), with the generic writer harness.expectations.
+# reports/$(WINE)/deviations.md from what $(OBSERVE_RUNS) runs without
+# expectations observed (WINE=wine-8.0 or wine-10.0), with the generic writer
+# harness.expectations: what fails in every run is expected to fail, what fails
+# in some runs only is listed as flaky.
 WINE ?= wine-8.0
+OBSERVE_RUNS ?= 2
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
 	@mkdir -p $(BUILD)/$(WINE) && : > $(BUILD)/$(WINE)/no-expectations.toml
 	flock $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) && \
-	  { $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
-	      --expectations $(BUILD)/$(WINE)/no-expectations.toml --report-dir $(BUILD)/$(WINE)/observed; \
-	    rc=$$?; tools/wine.sh release $(WINE); [ $$rc -le 1 ]; }'
-	$(PYTHON) -m harness.expectations --from $(BUILD)/$(WINE)/observed/results.json \
+	  { for n in $$(seq $(OBSERVE_RUNS)); do \
+	      $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
+	        --expectations $(BUILD)/$(WINE)/no-expectations.toml \
+	        --report-dir $(BUILD)/$(WINE)/observed-$$n; rc=$$?; [ $$rc -le 1 ] || break; done; \
+	    tools/wine.sh release $(WINE); [ $$rc -le 1 ]; }'
+	$(PYTHON) -m harness.expectations $(foreach n,$(shell seq $(OBSERVE_RUNS)),--from $(BUILD)/$(WINE)/observed-$(n)/results.json) \
 	  --write harness/expectations/$(WINE).toml --deviations reports/$(WINE)/deviations.md \
 	  --label "Wine $(subst wine-,,$(WINE))"
 

@@ -33,7 +33,9 @@ their case and step), with at least 90% of its failures of one shape (one
 behaviour, not several bugs under one rule), gets a [[rule]] entry, every other failing case a
 [[case]] entry listing its failing assertions. Rewriting a file keeps the
 reasons people wrote: of the [[rule]] entries that remain, and of the [[case]]
-entries whose failing assertions did not change.
+entries whose failing assertions did not change. Given several runs (--from
+twice or more), an assertion that fails in some and passes in others goes in
+the case's `flaky` list: it may fail, and nothing is concluded from it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from pathlib import Path
 
 from .attribution import KINDS
 
-ENTRY_KEYS = {"rule": {"id", "reason"}, "case": {"id", "reason", "fails"}}
+ENTRY_KEYS = {"rule": {"id", "reason"}, "case": {"id", "reason", "fails", "flaky"}}
 FAIL_KEYS = {"rule", "kind", "subject"}
 
 
@@ -124,28 +126,34 @@ def load_expectations(path: str | Path | None, case_ids: dict[str, list[str]],
         where = f"{path}: [[case]] {cid}"
         if cid in out.cases:
             errors.append(f"{where}: the case has two entries")
-        fails = entry.get("fails")
-        if not isinstance(fails, list) or not fails:
+        fails, flaky = entry.get("fails", []), entry.get("flaky", [])
+        if not isinstance(fails, list) or not isinstance(flaky, list) or not (fails or flaky):
             errors.append(f"{where}.fails: list the failing assertions "
                           "({ rule, kind, subject } each)")
             continue
-        sigs: Counter = Counter()
-        for k, f in enumerate(fails, 1):
-            fw = f"{where}.fails[{k}]"
-            if not isinstance(f, dict) or set(f) != FAIL_KEYS:
-                errors.append(f"{fw}: needs exactly rule, kind and subject")
-                continue
-            if f["rule"] not in rules:
-                errors.append(f"{fw}.rule: {f['rule']!r} is not a rule id of the spec")
-            if f["kind"] not in KINDS:
-                errors.append(f"{fw}.kind: {f['kind']!r} is not one of {', '.join(KINDS)}")
-            if not isinstance(f["subject"], str) or not f["subject"]:
-                errors.append(f"{fw}.subject: a non-empty string")
-            sigs[(f["rule"], f["kind"], str(f["subject"]))] += 1
-        out.cases[cid] = {"reason": entry["reason"], "fails": sigs}
+        out.cases[cid] = {"reason": entry["reason"],
+                          "fails": _signatures(fails, f"{where}.fails", rules, errors),
+                          "flaky": _signatures(flaky, f"{where}.flaky", rules, errors)}
     if errors:
         raise ExpectationsError(errors)
     return out
+
+
+def _signatures(items: list, where: str, rules: dict, errors: list[str]) -> Counter:
+    sigs: Counter = Counter()
+    for k, f in enumerate(items, 1):
+        fw = f"{where}[{k}]"
+        if not isinstance(f, dict) or set(f) != FAIL_KEYS:
+            errors.append(f"{fw}: needs exactly rule, kind and subject")
+            continue
+        if f["rule"] not in rules:
+            errors.append(f"{fw}.rule: {f['rule']!r} is not a rule id of the spec")
+        if f["kind"] not in KINDS:
+            errors.append(f"{fw}.kind: {f['kind']!r} is not one of {', '.join(KINDS)}")
+        if not isinstance(f["subject"], str) or not f["subject"]:
+            errors.append(f"{fw}.subject: a non-empty string")
+        sigs[(f["rule"], f["kind"], str(f["subject"]))] += 1
+    return sigs
 
 
 def _array(data: dict, key: str, path: Path, errors: list[str]) -> list:
@@ -184,7 +192,9 @@ def apply_expectations(res, exp: Expectations | None):
     entry = exp.cases.get(res.case.id)
     rest = Counter(a.signature for a in failing if a.rule not in exp.rules)
     listed = entry["fails"] if entry else Counter()
+    flaky = entry["flaky"] if entry else Counter()
     unexpected = rest - listed
+    unexpected = Counter({s: n for s, n in unexpected.items() if s not in flaky})
     vanished = listed - rest
     res.unexpected = sorted(unexpected.elements())
     res.vanished = sorted(vanished.elements())
@@ -193,7 +203,8 @@ def apply_expectations(res, exp: Expectations | None):
             "rules": {r: exp.rules[r] for r in sorted({a.rule for a in failing
                                                        if a.rule in exp.rules})},
             "case": ({"reason": entry["reason"],
-                      "fails": [list(s) for s in sorted(listed.elements())]} if entry else None)}
+                      "fails": [list(s) for s in sorted(listed.elements())],
+                      "flaky": [list(s) for s in sorted(flaky)]} if entry else None)}
     if unexpected:
         res.summary = (f"{sum(unexpected.values())} unexpected failing assertion"
                        f"{'s' if sum(unexpected.values()) != 1 else ''} ("
@@ -229,12 +240,15 @@ SYSTEMIC_KINDS_EXCLUDED = ("crash", "timeout")   # a death is pinned to its case
 
 
 def from_results(results: dict, threshold: int = 10, label: str | None = None,
-                 keep: dict | None = None) -> str:
+                 keep: dict | None = None, others: list[dict] | None = None) -> str:
     """An expectations file (TOML text) from a run's results.json. `keep`: the
     parsed TOML of the file being rewritten, whose reasons (written by people)
     are kept for the [[rule]] entries that remain and for the [[case]] entries
-    whose failing assertions are unchanged."""
+    whose failing assertions are unchanged. `others`: more runs of the same
+    implementation; an assertion that fails in some runs and passes in others is
+    listed as flaky (it may fail), one that fails in every run as failing."""
     cases = results["cases"]
+    seen = [_failing_by_case(r) for r in [results] + list(others or [])]
     label = label or results.get("implementation", {}).get("name", "the implementation")
     kept_rules = {e.get("id"): e.get("reason") for e in (keep or {}).get("rule", [])}
     kept_cases = {e.get("id"): e for e in (keep or {}).get("case", [])}
@@ -260,9 +274,13 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
         reason = kept_rules.get(rule) or reasons.get(rule, f"fails in {roots[rule]} cases")
         out += ["[[rule]]", f"id = {json.dumps(rule)}", f"reason = {json.dumps(reason)}", ""]
     for c in sorted(cases, key=lambda c: c["id"]):
+        every = set.intersection(*(s.get(c["id"], set()) for s in seen))
+        some = set.union(*(s.get(c["id"], set()) for s in seen)) - every
         fails = [a for a in c.get("assertions", []) if a["state"] == "fail"
-                 and a["rule"] not in rule_level]
-        if not fails or c["verdict"] not in ("FAIL", "CRASH", "TIMEOUT", "XFAIL"):
+                 and a["rule"] not in rule_level
+                 and (a["rule"], a["kind"], a["subject"]) in every]
+        flaky = sorted(sig for sig in some if sig[0] not in rule_level)
+        if not fails and not flaky:
             continue
         rootfails = [a for a in fails if "consequence_of" not in a] or fails
         reason = "; ".join(dict.fromkeys(_short_reason(a) for a in rootfails))
@@ -271,13 +289,25 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
                           for f in old.get("fails", [])) == sorted(
                 (a["rule"], a["kind"], a["subject"]) for a in fails):
             reason = old.get("reason") or reason
-        out += ["[[case]]", f"id = {json.dumps(c['id'])}", f"reason = {json.dumps(reason)}",
-                "fails = ["]
-        for a in sorted(fails, key=lambda a: (a["rule"], a["kind"], a["subject"])):
-            out.append(f"  {{ rule = {json.dumps(a['rule'])}, kind = {json.dumps(a['kind'])}, "
-                       f"subject = {json.dumps(a['subject'])} }},")
-        out += ["]", ""]
+        if not fails:
+            reason = "fails in some runs and not in others: " + ", ".join(
+                " · ".join(sig) for sig in flaky)
+        out += ["[[case]]", f"id = {json.dumps(c['id'])}", f"reason = {json.dumps(reason)}"]
+        for key, sigs in (("fails", sorted({(a["rule"], a["kind"], a["subject"])
+                                            for a in fails})), ("flaky", flaky)):
+            if sigs:
+                out.append(f"{key} = [")
+                out += [f"  {{ rule = {json.dumps(r)}, kind = {json.dumps(k)}, "
+                        f"subject = {json.dumps(sub)} }}," for r, k, sub in sigs]
+                out.append("]")
+        out.append("")
     return "\n".join(out)
+
+
+def _failing_by_case(results: dict) -> dict[str, set]:
+    """case id -> the (rule, kind, subject) of its failing assertions in one run."""
+    return {c["id"]: {(a["rule"], a["kind"], a["subject"]) for a in c.get("assertions", [])
+                      if a["state"] == "fail"} for c in results["cases"]}
 
 
 def _one_shape(shapes: Counter, share: float = 0.9) -> bool:
@@ -322,19 +352,23 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m harness.expectations",
                                 description="Write an expectations file and the deviation "
                                             "list from a run's results.json.")
-    p.add_argument("--from", dest="source", required=True, help="results.json of a run")
+    p.add_argument("--from", dest="sources", required=True, action="append",
+                   help="results.json of a run; give several runs to find flaky assertions")
     p.add_argument("--write", required=True, help="the expectations file to write")
     p.add_argument("--deviations", help="also write the deviation list (Markdown) here")
     p.add_argument("--rule-threshold", type=int, default=10,
                    help="a rule failing as a root cause in this many cases gets a [[rule]] entry")
     p.add_argument("--label", help="the implementation's name in the files' titles")
     args = p.parse_args(argv)
-    try:
-        results = json.loads(Path(args.source).read_text(encoding="utf-8"))
-        results["cases"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"error: {args.source}: not a results.json: {exc}", file=sys.stderr)
-        return 2
+    runs = []
+    for source in args.sources:
+        try:
+            runs.append(json.loads(Path(source).read_text(encoding="utf-8")))
+            runs[-1]["cases"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"error: {source}: not a results.json: {exc}", file=sys.stderr)
+            return 2
+    results = runs[0]
     if args.rule_threshold < 1:
         print("error: --rule-threshold must be at least 1", file=sys.stderr)
         return 2
@@ -344,8 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             keep = tomllib.loads(Path(args.write).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             keep = {}
-    Path(args.write).write_text(from_results(results, args.rule_threshold, args.label, keep),
-                                encoding="utf-8")
+    Path(args.write).write_text(from_results(results, args.rule_threshold, args.label, keep,
+                                             runs[1:]), encoding="utf-8")
     print(f"wrote {args.write}")
     if args.deviations:
         from .deviations import deviations_md

@@ -210,6 +210,27 @@ def test_case_entry_pins_its_assertions(tmp_path, rules, case, ctx):
     assert apply_expectations(crash, exp).verdict == "CRASH"
 
 
+def test_flaky_assertions_may_fail_or_pass(tmp_path, rules, case, ctx):
+    """A racy behaviour is listed as flaky: neither its failure nor its pass
+    concludes anything, while any other failure still fails the case."""
+    exp = expectations(tmp_path, rules, CASE_ENTRY.replace("fails = [", "flaky = ["))
+    assert apply_expectations(judge(case, outcome(), outcome(NO_DATE), ctx), exp).verdict == "XFAIL"
+    assert apply_expectations(judge(case, outcome(), outcome(), ctx), exp).verdict == "PASS"
+    other = apply_expectations(judge(case, outcome(), outcome(NO_SERVER), ctx), exp)
+    assert other.verdict == "FAIL"
+
+
+def test_writer_lists_what_fails_in_some_runs_only_as_flaky(tmp_path, rules, case, ctx):
+    def run(impl):
+        return {"suite": {"version": "t"}, "implementation": {"name": "t"},
+                "cases": [judge(case, outcome(), impl, ctx).to_dict()]}
+    text = from_results(run(outcome(NO_DATE)), threshold=5, others=[run(outcome())])
+    exp = expectations(tmp_path, rules, text)
+    assert not exp.cases["judged"]["fails"]
+    assert list(exp.cases["judged"]["flaky"]) == [("WIRE-DATE", "header",
+                                                   "response 1 on r1 (Date)")]
+
+
 def test_expectations_file_errors_name_file_and_field(tmp_path, rules):
     with pytest.raises(ExpectationsError) as exc:
         expectations(tmp_path, rules, '[judged]\nexpected = "FAIL"\nrule = "WIRE-DATE"\n'

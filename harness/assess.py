@@ -154,15 +154,18 @@ def _header_assertions(e: Message, a: Message, ctx: attr.HeadContext, subject: s
                        step: int | None, order: str) -> list[Assertion]:
     """One assertion per header name: the expected lines of that name against the
     actual ones, filed under the rule that owns the name."""
-    def name(h: bytes) -> str:
-        return h.partition(b":")[0].decode("latin-1").strip().lower()
+    def by_name(headers: list[bytes]) -> dict[str, list[bytes]]:
+        out: dict[str, list[bytes]] = {}
+        for h in headers:
+            out.setdefault(h.partition(b":")[0].decode("latin-1").strip().lower(), []).append(h)
+        return out
     ec, ac = Counter(e.headers), Counter(a.headers)
-    names = list(dict.fromkeys([name(h) for h in e.headers] + [name(h) for h in a.headers]))
+    eb, ab = by_name(e.headers), by_name(a.headers)
+    names = list(dict.fromkeys(list(eb) + list(ab)))
     items = []
     nothing_else = True
     for n in names:
-        want = [h for h in e.headers if name(h) == n]
-        got = [h for h in a.headers if name(h) == n]
+        want, got = eb.get(n, []), ab.get(n, [])
         missing = list((Counter(want) - ac).elements())
         extra = list((Counter(got) - ec).elements())
         ok = not missing and not extra

@@ -256,7 +256,7 @@ def judge(case: Case, model: Outcome | None, impl: Outcome, ctx: Context,
     """The verdict before expectations. `same`: impl is the model's own run."""
     res = Result(case=case, verdict="PASS", impl=impl, model=model,
                  duration=impl.duration + (0 if same or model is None else model.duration))
-    head = f"{case.id}: {case.title}\n{_rules_block(case, ctx.rules)}"
+    head = _Head(case, ctx)                     # made only for a report that shows it
     if impl.status in ("skip", "setup-failed"):
         # setup-failed: the adapter's own preparation (HttpAddFragmentToCache, say) died,
         # so nothing is known of the function under test
@@ -302,7 +302,7 @@ def judge(case: Case, model: Outcome | None, impl: Outcome, ctx: Context,
 
 
 def _stopped(res: Result, case: Case, model: Outcome, impl: Outcome, ctx: Context,
-             head: str) -> Result:
+             head: "_Head") -> Result:
     """The adapter died, hung, or did not deliver a request: the calls made until
     then are judged, and the step it stopped in fails."""
     step = impl.step
@@ -341,7 +341,23 @@ def _stopped(res: Result, case: Case, model: Outcome, impl: Outcome, ctx: Contex
     return res
 
 
-def _conclude(res: Result, case: Case, head: str, shown: dict, ctx: Context,
+class _Head:
+    """The first lines of a case's report (id, title, rules and their requirements),
+    made when first shown: a passing case needs none."""
+
+    def __init__(self, case: Case, ctx: Context):
+        self.case, self.ctx, self.text = case, ctx, None
+
+    def __str__(self) -> str:
+        if self.text is None:
+            self.text = f"{self.case.id}: {self.case.title}\n{_rules_block(self.case, self.ctx.rules)}"
+        return self.text
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+
+def _conclude(res: Result, case: Case, head: "_Head", shown: dict, ctx: Context,
               log: str = "") -> None:
     """Verdict, summary and details from the assertions."""
     failing = [a for a in res.assertions if a.failed]
@@ -361,7 +377,7 @@ def _conclude(res: Result, case: Case, head: str, shown: dict, ctx: Context,
     res.summary = (f"mismatch: {told}" + (f"; and {len(roots) - 3} more" if len(roots) > 3
                                            else "")
                    + f" [{len(failing)} failing assertion{'s' if len(failing) != 1 else ''}]")
-    lines = [head, "  " + res.summary]
+    lines = [str(head), "  " + res.summary]
     for i, a in enumerate(res.assertions):
         if not a.failed:
             continue

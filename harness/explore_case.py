@@ -115,10 +115,30 @@ def expected_data(ex: dict, model: Outcome, rules: dict, cid: str, extra_rules=(
            for c, w in wires.items()):
         wires = {c: _dated(w).decode("latin-1") for c, w in wires.items()}
         expect["wire"] = wires if len(conns) > 1 else wires[conns[0]]
+        other = _close_other(ex, wires) if len(conns) == 1 else None
+        if other is not None:
+            expect["wire_alternatives"] = [other]
+            names.append("WIRE-CONNECTION-CLOSE-OTHER")
+    names = list(dict.fromkeys(names))
     level = rule_level({rules[n].cls for n in names})
     return {"id": cid, "title": "An explored exchange", "rules": names or ["CALL-OK"],
             "level": level, "description": "An exchange drawn by harness.explore.",
             "requests": ex["requests"], "calls": calls, "expect": expect}
+
+
+def _close_other(ex: dict, wires: dict) -> str | None:
+    """WIRE-CONNECTION-CLOSE-OTHER (IMPL): on HTTP/1.1 requests, with no Connection header
+    from the application, the generated Connection: close line may be absent; the wire
+    without it, when it has one."""
+    if any(" HTTP/1.0\r\n" in r["raw"] for r in ex["requests"]):
+        return None
+    if any("Connection" in (c.get("known") or {}) or "Connection" in (c.get("known_null") or {})
+           for c in ex["calls"]):
+        return None
+    wire = next(iter(wires.values()))
+    if "\r\nConnection: close\r\n" not in wire:
+        return None
+    return wire.replace("\r\nConnection: close\r\n", "\r\n")
 
 
 class _CallView:
@@ -224,6 +244,9 @@ def write_found(data: dict, out_dir: Path, rules: dict) -> Path:
         data["expect"]["wire"] = wire.encode("latin-1")
     elif isinstance(wire, dict):
         data["expect"]["wire"] = {c: w.encode("latin-1") for c, w in wire.items()}
+    if data["expect"].get("wire_alternatives"):
+        data["expect"]["wire_alternatives"] = [w.encode("latin-1")
+                                               for w in data["expect"]["wire_alternatives"]]
     text = case_toml(data).replace(GENERATED, HEADER, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{data['id']}.toml"

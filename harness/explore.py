@@ -199,6 +199,9 @@ class ImplExplorer(Explorer):
             return sig, xc.expected_data(ex, _empty(ex), self.rules, cid), \
                 f"the reference adapter: {model.status}: {model.message}"
         data = xc.expected_data(ex, model, self.rules, cid)
+        if xc.received_twice(data):
+            self.stats.rejected += 1
+            reject()            # a receive step after the request was delivered: no case
         case = xc.as_case(data, self.rules)
         impl = self.impl.run_case(case, self.timeout, hint=model)
         res = apply_expectations(judge(case, model, impl, self.ctx), self.exp)

@@ -141,6 +141,19 @@ def _close_other(ex: dict, wires: dict) -> str | None:
     return wire.replace("\r\nConnection: close\r\n", "\r\n")
 
 
+def received_twice(data: dict) -> bool:
+    """A receive step for a request that an earlier step already got (the case format
+    has no such step: harness/README.md, receive steps)."""
+    got: set[str] = set()
+    for c in data["calls"]:
+        if c["fn"] == "receive":
+            if c["id"] in got:
+                return True
+            if c["expect"]["delivered"]:
+                got.add(c["id"])
+    return False
+
+
 class _CallView:
     """Enough of harness.cases.Call for attribution.accepted_rules on case data."""
 

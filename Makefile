@@ -11,6 +11,7 @@
 #   make docs      the browsable site (reports/site/) and reports/traceability.md
 #   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (reports/wine-8.0/)
 #   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (reports/wine-10.0/)
+#   make explore IMPL=<name> BUDGET=<s>  generated exchanges against the model (cases/found/)
 
 SHELL   := /bin/bash
 PYTHON  := /usr/bin/python3
@@ -26,7 +27,7 @@ IMPL    ?= reference
 JOBS    ?= auto
 
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
-                python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
+                python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml python3-hypothesis \
                 libcurl4-openssl-dev curl ca-certificates
 # The Win32 adapter, cross-built, and Wine to run it (make deps-wine).
 WIN32_SRC := $(wildcard harness/adapters/win32/*.c) $(wildcard harness/adapters/common/*.c)
@@ -40,6 +41,7 @@ export HS_WINE10_CHROOT := $(WINE10_CHROOT)
 DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
 .PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports
+.PHONY: explore explore-oracle
 .PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
@@ -155,6 +157,24 @@ else
 conform: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
 endif
+
+# Property-based exploration (harness/explore.py): exchanges drawn by Hypothesis run on the
+# model and on IMPL for BUDGET seconds; each new deviation is shrunk and written to
+# cases/found/. explore-oracle: the model against tools/casegen/oracle.py (build/explore/oracle/).
+BUDGET ?= 60
+SEED   ?= 0
+ifeq ($(IMPL),wine)
+explore: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
+	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
+	  { $(PYTHON) -m harness.explore --impl wine --budget $(BUDGET) --seed $(SEED); \
+	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
+else
+explore: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m harness.explore --impl $(IMPL) --budget $(BUDGET) --seed $(SEED)
+endif
+
+explore-oracle: deps $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m harness.explore --oracle-check --budget $(BUDGET) --seed $(SEED)
 
 # The generated cases (cases/gen-*/), rewritten from tools/gen_cases.py.
 cases:

@@ -5,7 +5,7 @@ changed, the major number when the case format or the results schema changes
 incompatibly.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 # The adapter protocol it speaks: version 1.1 (spec/adapter-protocol.md), which
 # keeps "HELLO 1" on the wire; the 1.1 additions are capabilities.
 PROTOCOL = "1.1"

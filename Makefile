@@ -12,6 +12,7 @@
 #   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (reports/wine-8.0/)
 #   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (reports/wine-10.0/)
 #   make explore IMPL=<name> BUDGET=<s>  generated exchanges against the model (cases/found/)
+#   make windows-kit   build/windows-kit/hs-conformance-windows-kit.zip: the adapter and script for a run on Windows
 
 SHELL   := /bin/bash
 PYTHON  := /usr/bin/python3
@@ -40,7 +41,7 @@ export HS_WINE10_CHROOT := $(WINE10_CHROOT)
 # make docs and its browser tests (tests/test_site.py).
 DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
-.PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports
+.PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports windows-kit
 .PHONY: explore explore-oracle
 .PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
@@ -97,6 +98,14 @@ deps-wine:
 	@tools/install-packages.sh --no-recommends $(WINE_PACKAGES)
 
 build-win32: $(WIN32_EXE)
+
+# A self-contained zip for a run on real Windows (tools/windows-kit/README.md):
+# the cross-built adapter, the PowerShell script that runs it, README, VERSION.
+WINDOWS_KIT := $(BUILD)/windows-kit/hs-conformance-windows-kit.zip
+windows-kit: $(WINDOWS_KIT)
+
+$(WINDOWS_KIT): $(WIN32_EXE) tools/windows_kit.py tools/windows-kit/run-adapter.ps1 tools/windows-kit/README.md
+	$(PYTHON) tools/windows_kit.py $(WIN32_EXE) $@
 
 $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 	@mkdir -p $(@D)

@@ -41,7 +41,7 @@ DEFERRED = '''
 id = "deferred"
 title = "A deferred body call"
 rules = ["CALL-CONCURRENT-SEND"]
-level = "MUST"
+level = "IMPL"
 description = "Why."
 
 [[request]]

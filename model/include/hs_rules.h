@@ -17,18 +17,18 @@
     HS_RULE(NONE,                      "NONE",                          IMPL) \
     /* Call validation shared by both functions. */ \
     HS_RULE(CALL_HANDLE_INVALID,       "CALL-HANDLE-INVALID",           IMPL) \
-    HS_RULE(CALL_RESERVED1,            "CALL-RESERVED1",                DOC) \
-    HS_RULE(CALL_RESERVED2,            "CALL-RESERVED2",                DOC) \
+    HS_RULE(CALL_RESERVED1,            "CALL-RESERVED1",                IMPL) \
+    HS_RULE(CALL_RESERVED2,            "CALL-RESERVED2",                IMPL) \
     HS_RULE(CALL_FLAG_UNKNOWN,         "CALL-FLAG-UNKNOWN",             IMPL) \
     HS_RULE(CALL_FLAG_DISCONNECT_MORE, "CALL-FLAG-DISCONNECT-MORE-DATA", UNDEF) \
     HS_RULE(CALL_POINTER_NULL,         "CALL-POINTER-NULL",             IMPL) \
     HS_RULE(CALL_CHUNK_TYPE,           "CALL-CHUNK-TYPE",               IMPL) \
     HS_RULE(CALL_CHUNK_FRAGMENT_GONE,  "CALL-CHUNK-FRAGMENT-MISSING",   DOC) \
     HS_RULE(CALL_CHUNK_FRAGMENT_NAME,  "CALL-CHUNK-FRAGMENT-NAME",      DOC) \
-    HS_RULE(CALL_CHUNK_RANGE,          "CALL-CHUNK-RANGE",              IMPL) \
+    HS_RULE(CALL_CHUNK_RANGE,          "CALL-CHUNK-RANGE",              UNDEF) \
     HS_RULE(CALL_LOG_DATA_TYPE,        "CALL-LOG-DATA-TYPE",            IMPL) \
     HS_RULE(CALL_ID_UNKNOWN,           "CALL-ID-UNKNOWN",               OBS) \
-    HS_RULE(CALL_ID_FINISHED,          "CALL-ID-FINISHED",              OBS) \
+    HS_RULE(CALL_ID_FINISHED,          "CALL-ID-FINISHED",              IMPL) \
     HS_RULE(CALL_CONN_GONE,            "CALL-CONN-GONE",                IMPL) \
     HS_RULE(CALL_OK,                   "CALL-OK",                       DOC) \
     /* HttpSendHttpResponse only. */ \
@@ -36,14 +36,14 @@
     HS_RULE(SEND_RESPONSE_NULL,        "SEND-RESPONSE-NULL",            IMPL) \
     HS_RULE(SEND_FLAG_OPAQUE_101,      "SEND-FLAG-OPAQUE-101",          DOC) \
     HS_RULE(SEND_STATUS_RANGE,         "SEND-STATUS-RANGE",             UNDEF) \
-    HS_RULE(SEND_TRAILERS_RESERVED,    "SEND-TRAILERS-RESERVED",        DOC) \
-    HS_RULE(SEND_UNKNOWN_COUNT,        "SEND-UNKNOWN-HEADER-COUNT",     DOC) \
-    HS_RULE(SEND_CHUNK_COUNT,          "SEND-CHUNK-COUNT",              DOC) \
+    HS_RULE(SEND_TRAILERS_RESERVED,    "SEND-TRAILERS-RESERVED",        IMPL) \
+    HS_RULE(SEND_UNKNOWN_COUNT,        "SEND-UNKNOWN-HEADER-COUNT",     UNDEF) \
+    HS_RULE(SEND_CHUNK_COUNT,          "SEND-CHUNK-COUNT",              UNDEF) \
     HS_RULE(SEND_CACHE_POLICY_TYPE,    "SEND-CACHE-POLICY-TYPE",        IMPL) \
     HS_RULE(SEND_AFTER_HEAD,           "SEND-AFTER-HEAD",               IMPL) \
     /* HttpSendResponseEntityBody only. */ \
     HS_RULE(BODY_ID_NULL,              "BODY-ID-NULL",                  OBS) \
-    HS_RULE(BODY_CHUNK_COUNT,          "BODY-CHUNK-COUNT",              DOC) \
+    HS_RULE(BODY_CHUNK_COUNT,          "BODY-CHUNK-COUNT",              UNDEF) \
     HS_RULE(BODY_BEFORE_HEAD,          "BODY-BEFORE-HEAD",              IMPL) \
     HS_RULE(BODY_FLAG_OPAQUE_101,      "BODY-FLAG-OPAQUE-101",          DOC) \
     /* What goes on the wire. */ \
@@ -61,7 +61,7 @@
     HS_RULE(WIRE_CL_NONE_HEAD,         "WIRE-CL-NONE-HEAD",             OBS) \
     HS_RULE(WIRE_CL_NONE_NO_CONTENT,   "WIRE-CL-NONE-NO-CONTENT",       OBS) \
     HS_RULE(WIRE_CL_NONE_1XX_304,      "WIRE-CL-NONE-1XX-304",          IMPL) \
-    HS_RULE(WIRE_CL_NONE_TE,           "WIRE-CL-NONE-TE",               RFC) \
+    HS_RULE(WIRE_CL_NONE_TE,           "WIRE-CL-NONE-TE",               OBS) \
     HS_RULE(WIRE_CL_APP,               "WIRE-CL-APP",                   OBS) \
     HS_RULE(WIRE_BODY,                 "WIRE-BODY",                     OBS) \
     HS_RULE(WIRE_BODY_NOT_SUPPRESSED,  "WIRE-BODY-NOT-SUPPRESSED",      OBS) \
@@ -73,7 +73,7 @@
     HS_RULE(CONN_PERSISTENT,           "CONN-PERSISTENT",               OBS) \
     HS_RULE(CONN_HTTP10_CLOSE,         "CONN-HTTP10-CLOSE",             OBS) \
     HS_RULE(CONN_REQUEST_CLOSE,        "CONN-REQUEST-CLOSE",            RFC) \
-    HS_RULE(CONN_APP_CLOSE,            "CONN-APP-CLOSE",                RFC) \
+    HS_RULE(CONN_APP_CLOSE,            "CONN-APP-CLOSE",                IMPL) \
     HS_RULE(CONN_DISCONNECT,           "CONN-DISCONNECT",               DOC) \
     HS_RULE(CONN_MORE_DATA,            "CONN-MORE-DATA",                DOC) \
     HS_RULE(CONN_OPAQUE,               "CONN-OPAQUE",                   DOC) \

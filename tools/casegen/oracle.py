@@ -52,7 +52,8 @@ class Request:
     upgrade: bool = False                 # a WebSocket upgrade (CONN-OPAQUE-REQUEST)
     path: str = "/gen"
     state: str = "received"               # received, streaming, opaque, done, gone
-    close_after: bool = False
+    close_after: bool | str = False       # "any": closing is the reference's, staying open conforms
+    fate_any: bool = False                # an earlier call's allowed variants leave the fate open
 
     def raw(self) -> bytes:
         lines = [f"{self.method} {self.path} HTTP/{self.version}", "Host: {host}"]
@@ -98,6 +99,7 @@ class Fault:
     rule: str
     rc: list
     may_ignore: bool = False
+    undefined: bool = False               # an UNDEF rule: only the return is judged
 
 
 def _rejected(rule: str, rc=INVALID_PARAMETER, also=()) -> Result:
@@ -108,15 +110,13 @@ def _common(fn: str, flags: int, handle_ok: bool, id_null: bool,
             reserved1: bool, reserved2: int) -> Result | None:
     """spec 2.2, the checks both functions make first, in order."""
     if not handle_ok:
-        return _rejected("CALL-HANDLE-INVALID", BAD_HANDLE, (INVALID_PARAMETER,))
+        return _rejected("CALL-HANDLE-INVALID", BAD_HANDLE, ("error",))
     if id_null:
         if fn == "response":
             return _rejected("SEND-ID-NULL", CONNECTION_INVALID, (INVALID_PARAMETER,))
         return _rejected("BODY-ID-NULL", CONNECTION_INVALID)
-    if reserved1:
-        return _rejected("CALL-RESERVED1")
-    if reserved2:
-        return _rejected("CALL-RESERVED2")
+    if reserved1 or reserved2:
+        return None                       # decided by the caller: IMPL, refused or ignored
     if flags & UNKNOWN_MASK:
         return None                       # decided by the caller: IMPL, two outcomes
     if flags & D and flags & MD:
@@ -158,6 +158,10 @@ def send_response(x: Request, flags: int = 0, status: int = 200, reason: bytes =
     r = _common("response", flags, handle_ok, id_null, reserved1, reserved2)
     if r is not None:
         return r
+    if reserved1 or reserved2:
+        return _faulty(x, _reserved_fault(reserved1), lambda: send_response(
+            x, flags, status, reason, known, body, bytes_sent=bytes_sent, overlapped=overlapped,
+            response_null=response_null, fault=fault))
     if response_null and not flags & UNKNOWN_MASK:
         return _rejected("SEND-RESPONSE-NULL", "error")
     if flags & UNKNOWN_MASK:
@@ -175,9 +179,9 @@ def send_response(x: Request, flags: int = 0, status: int = 200, reason: bytes =
     if x.state == "unknown":
         return _rejected("CALL-ID-UNKNOWN", CONNECTION_INVALID)
     if x.state == "gone":
-        return _rejected("CALL-CONN-GONE", CONNECTION_INVALID, (64,))
+        return _gone()
     if x.state == "done":
-        return _rejected("CALL-ID-FINISHED", CONNECTION_INVALID)
+        return _rejected("CALL-ID-FINISHED", CONNECTION_INVALID, ("error",))
     if x.state in ("streaming", "opaque"):
         return _rejected("SEND-AFTER-HEAD", "error")
     return _accepted_response(x, flags, status, reason, known, body, bytes_sent, overlapped)
@@ -191,6 +195,8 @@ def _accepted_response(x, flags, status, reason, known, body, bytes_sent, overla
     interim_or_304 = status < 200 or status == 304
     no_auto = more or app_cl or app_te or x.method == "HEAD" or interim_or_304 or status == 204
     lengths = [None] if no_auto else [len(body)]
+    if not no_auto and not body:
+        lengths.append(None)              # WIRE-CL-AUTO: no line for an empty response conforms too
     if more and not (app_cl or app_te):
         rules.append("WIRE-CL-NONE-MORE-DATA")
     elif app_cl:
@@ -225,7 +231,9 @@ def _accepted_response(x, flags, status, reason, known, body, bytes_sent, overla
         rules.append("CONN-APP-CLOSE")
     wires = [_head(x, status, reason, known, cl, ln) + body
              for cl, ln in itertools.product(close_lines, lengths)]
-    x.close_after = closes
+    # CONN-APP-CLOSE (IMPL) and CONN-OPAQUE's end without DISCONNECT: the close is the
+    # reference's, staying open conforms too.
+    x.close_after = closes if (x.http10 or x.asks_close or flags & D or not closes) else "any"
     x.state = ("opaque" if flags & OPQ else "streaming") if more else "done"
     if x.state == "done" and not closes:
         rules.append("CONN-PERSISTENT")
@@ -245,11 +253,23 @@ def _unknown_bits(fn: str, x: Request, flags: int, without) -> Result:
     return r
 
 
+def _reserved_fault(reserved1: bool) -> Fault:
+    """CALL-RESERVED1 / CALL-RESERVED2 (IMPL): refused with nothing sent (the
+    reference: ERROR_INVALID_PARAMETER), or the reserved value ignored."""
+    return Fault("CALL-RESERVED1" if reserved1 else "CALL-RESERVED2", [INVALID_PARAMETER, "error"],
+                 may_ignore=True)
+
+
+def _gone() -> Result:
+    """CALL-CONN-GONE (IMPL): any result; no byte can reach the client."""
+    return Result(rc=[CONNECTION_INVALID, "error", NO_ERROR, IO_PENDING], rules=["CALL-CONN-GONE"])
+
+
 def _faulty(x: Request, fault: Fault, without) -> Result:
     """The reference refuses the fault with nothing sent; where the rule
     allows it, the call may also go on as if the fault were absent."""
     if not fault.may_ignore:
-        return Result(rc=list(fault.rc), rules=[fault.rule])
+        return Result(rc=list(fault.rc), rules=[fault.rule], undefined=fault.undefined)
     saved = (x.state, x.close_after)
     ignored = without()
     x.state, x.close_after = saved
@@ -265,6 +285,9 @@ def send_body(x: Request, flags: int = 0, body: bytes = b"", *, chunk_count: int
     r = _common("body", flags, handle_ok, id_null, reserved1, reserved2)
     if r is not None:
         return r
+    if reserved1 or reserved2:
+        return _faulty(x, _reserved_fault(reserved1), lambda: send_body(
+            x, flags, body, bytes_sent=bytes_sent, overlapped=overlapped, fault=fault))
     if flags & UNKNOWN_MASK:
         return _unknown_bits("body", x, flags, lambda f: send_body(
             x, f, body, bytes_sent=bytes_sent, overlapped=overlapped))
@@ -272,11 +295,11 @@ def send_body(x: Request, flags: int = 0, body: bytes = b"", *, chunk_count: int
         return _faulty(x, fault, lambda: send_body(
             x, flags, body, bytes_sent=bytes_sent, overlapped=overlapped))
     if x.state == "unknown":
-        return _rejected("CALL-ID-UNKNOWN", CONNECTION_INVALID)
+        return _rejected("CALL-ID-UNKNOWN", CONNECTION_INVALID, ("error",))
     if x.state == "gone":
-        return _rejected("CALL-CONN-GONE", CONNECTION_INVALID, (64,))
+        return _gone()
     if x.state == "done":
-        return _rejected("CALL-ID-FINISHED", CONNECTION_INVALID)
+        return _rejected("CALL-ID-FINISHED", CONNECTION_INVALID, ("error",))
     if x.state == "received":
         return _rejected("BODY-BEFORE-HEAD", "error")
     if flags & OPQ and x.state != "opaque":
@@ -284,18 +307,25 @@ def send_body(x: Request, flags: int = 0, body: bytes = b"", *, chunk_count: int
     rules = ["CALL-OK"] + [FLAG_RULES[n] for n in flag_names(flags) if n in FLAG_RULES]
     if body:
         rules.append("WIRE-BODY")
+    rc = [IO_PENDING, NO_ERROR] if overlapped else [NO_ERROR]
+    wires = [body]
+    if flags & FLAG["ENABLE_NAGLING"]:
+        # FLAG-ENABLE-NAGLING: "not supported" on the body function; refusing it conforms too
+        rc, wires, x.fate_any = rc + ["error"], wires + [b""], True
     if not flags & MD:
+        opaque = x.state == "opaque"
         x.state = "done"
-        x.close_after = x.close_after or bool(flags & D)
+        x.close_after = True if flags & D else ("any" if opaque and not x.close_after else x.close_after)
         if not x.close_after:
             rules.append("CONN-PERSISTENT")
-    return Result(rc=[IO_PENDING, NO_ERROR] if overlapped else [NO_ERROR], wires=[body],
-                  rules=rules, bytes_sent=len(body) if bytes_sent else "unset")
+    return Result(rc=rc, wires=wires, rules=rules, bytes_sent=len(body) if bytes_sent else "unset")
 
 
 def fate(x: Request, undefined: bool = False) -> str:
     """The connection's fate at the end of a case (CONN-*)."""
-    if undefined:
+    if undefined or x.fate_any:
+        return "any"
+    if x.state == "done" and x.close_after == "any":
         return "any"
     if x.state == "done" and x.close_after:
         return "closed"

@@ -15,6 +15,42 @@ struct refrec {
 static struct refrec *refs;
 static size_t n_refs, cap_refs;
 
+/* Every id ever remembered, kept across RESET: a literal id must never name
+ * one of them (spec/adapter-protocol.md, Call arguments). */
+static uint64_t *issued;
+static size_t n_issued, cap_issued;
+
+static int was_issued(uint64_t id)
+{
+    for (size_t i = 0; i < n_issued; i++)
+        if (issued[i] == id)
+            return 1;
+    return 0;
+}
+
+static int note_issued(uint64_t id)
+{
+    if (was_issued(id))
+        return 0;
+    if (n_issued == cap_issued) {
+        size_t cap = cap_issued ? cap_issued * 2 : 64;
+        uint64_t *ni = realloc(issued, cap * sizeof *ni);
+        if (ni == NULL)
+            return -1;
+        issued = ni;
+        cap_issued = cap;
+    }
+    issued[n_issued++] = id;
+    return 0;
+}
+
+uint64_t refs_unissued(uint64_t want)
+{
+    while (want == 0 || was_issued(want))
+        want++;
+    return want;
+}
+
 int refs_get(const char *name, uint64_t *id)
 {
     for (size_t i = 0; i < n_refs; i++) {
@@ -28,6 +64,8 @@ int refs_get(const char *name, uint64_t *id)
 
 int refs_set(const char *name, uint64_t id)
 {
+    if (note_issued(id) != 0)
+        return -1;
     for (size_t i = 0; i < n_refs; i++) {
         if (strcmp(refs[i].name, name) == 0) {
             refs[i].id = id;

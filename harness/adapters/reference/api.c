@@ -273,7 +273,7 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
         return -1;
     }
     if (s->id_kind == CTL_ID_LITERAL)
-        id = s->id_literal;
+        id = refs_unissued(s->id_literal);
     s->call.request_id = id;
     if (id != HTTP_NULL_ID)
         r = find_x(id);

@@ -131,9 +131,9 @@ static int chunk_arg(struct call_build *b, char *v, struct hs_chunk *k)
     }
     if ((strcmp(p[0], "frag") == 0 && n == 3) || (strcmp(p[0], "fragex") == 0 && n == 5)) {
         k->type = n == 3 ? HttpDataChunkFromFragmentCache : HttpDataChunkFromFragmentCacheEx;
-        if (proto_hex(&b->s->arena, p[1], &name, &name_len) != 0 || name_len > UINT32_MAX)
+        if (proto_hex(&b->s->arena, p[1], &name, &name_len) != 0 || name_len > UINT32_MAX / 2u)
             return BAD(b, "bad fragment name '%.32s'", p[1]);
-        k->name_len = (uint32_t)name_len;
+        k->name_len = (uint32_t)(name_len * 2u);  /* UTF-16: each byte given is one code unit */
         if (strcmp(p[2], "-") != 0) {          /* "-": never cached */
             k->present = 1;
             if (content(b, p[2], k) != 0)

@@ -11,6 +11,7 @@
 #include "server.h"
 #include "log.h"
 #include "ops.h"
+#include "protocol_refs.h"
 
 #define BYTES_SENT_PRESET 0xDEADBEEFu
 #define COMPLETION_WAIT_MS 5000
@@ -140,7 +141,7 @@ int send_call(struct call_args *c, struct send_result *out, const char **why)
     if (c->id_kind == ID_REF && !req_lookup(c->ref, &id))
         return *why = "unknown ref", -1;
     if (c->id_kind == ID_LITERAL)
-        id = c->id_literal;
+        id = refs_unissued(c->id_literal);
     if (c->chunks != NULL) {
         files = calloc(c->chunk_count, sizeof *files);
         if (files == NULL)

@@ -214,8 +214,10 @@ def test_impl_mismatch_classes_and_rules(case, ctx, impl, classes, want_rules):
 
 
 def test_bytes_sent_variants_of_the_head(case, ctx):
-    for value in (len(RESP), 5, "unset"):
+    """CONN-BYTES-SENT-HEAD: all the call's bytes or its entity bytes; not left unwritten."""
+    for value in (len(RESP), 5):
         assert judge(case, outcome(), outcome(bytes_sent=value), ctx).verdict == "PASS"
+    assert judge(case, outcome(), outcome(bytes_sent="unset"), ctx).verdict == "FAIL"
 
 
 def test_other_token_normalised(case, rules):

@@ -94,6 +94,21 @@ def test_any_product_token_passes_with_star(case, rules):
     assert judge(case, outcome(), impl, Context(rules=rules, impl_token="*")).verdict == "PASS"
 
 
+def test_header_names_compare_in_any_letter_case(case, ctx):
+    """RFC 9110 5.1: field names are case-insensitive; values are compared as bytes."""
+    impl = outcome(RESP.replace(b"Content-Length: 5", b"content-LENGTH: 5"))
+    assert judge(case, outcome(), impl, ctx).verdict == "PASS"
+    impl = outcome(RESP.replace(b"Content-Length: 5", b"content-length: 5 "))
+    assert failing(judge(case, outcome(), impl, ctx)) == {("WIRE-CL-AUTO", "header")}
+
+
+def test_bytes_sent_left_unwritten_fails_the_head_call(case, ctx):
+    """CONN-BYTES-SENT-HEAD: all the call's bytes or its entity bytes, written."""
+    impl = outcome()
+    impl.calls[0].bytes_sent = "unset"
+    assert failing(judge(case, outcome(), impl, ctx)) == {("CONN-BYTES-SENT-HEAD", "bytes-sent")}
+
+
 def test_request_line_reaching_the_application_is_checked(case, ctx):
     impl = outcome()
     impl.received = {"r1": ("helloGET", "1.1")}

@@ -114,7 +114,7 @@ def large_outcome(total=3 * MIB, head=HEAD, bytes_sent=None):
     wire = (head + b"a" * total)[:WIRE_CAP]
     overflow = len(head) + total - len(wire)
     o = Outcome()
-    o.calls = [CallResult(1, "response", 0, bytes_sent if bytes_sent is not None else "unset",
+    o.calls = [CallResult(1, "response", 0, bytes_sent if bytes_sent is not None else total,
                           "unset")]
     o.conns = {"r1": ConnResult("r1", wire=wire, marks=[(1, len(wire))], fate="open",
                                 overflow=overflow, totals=[(1, len(wire) + overflow)])}

@@ -74,16 +74,9 @@ static const hs_byte HS_CLOSE[] = "Connection: close";
 static const hs_byte HS_LENGTH[] = "Content-Length: ";
 
 /* The names of known response headers 0..29 (HTTP_HEADER_ID), each in a
- * NUL-padded row; the longest, Proxy-Authenticate, has 18 bytes. */
+ * NUL-padded row. */
 #define HS_NAME_ROW 20
-static const hs_byte hs_names[HttpHeaderResponseMaximum][HS_NAME_ROW] = {
-    "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma",
-    "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Warning",
-    "Allow", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
-    "Content-Location", "Content-MD5", "Content-Range", "Expires", "Last-Modified",
-    "Accept-Ranges", "Age", "ETag", "Location", "Proxy-Authenticate",
-    "Retry-After", "Server", "Set-Cookie", "Vary", "WWW-Authenticate",
-};
+static const hs_byte hs_names[HttpHeaderResponseMaximum][HS_NAME_ROW] = { HS_KNOWN_HEADER_NAMES };
 
 #define HS_PUT_LIT(o, lit) hs_put((o), (lit), sizeof(lit) - 1u)
 

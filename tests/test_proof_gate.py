@@ -43,16 +43,23 @@ def test_unmodified_function_passes(tmp_path):
     assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
 
 
-def test_seeded_wrong_error_code_is_rejected(tmp_path):
+def prove_seeded(tmp_path, good, bad, **where):
+    """Replace good by bad in a copy of the model; the proof must reject it."""
     def seed(text):
-        good = "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_HANDLE;"
         assert good in text
-        return text.replace(good, "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_PARAMETER;")
+        return text.replace(good, bad)
 
-    run, summary = prove_copy(tmp_path, seed)
+    run, summary = prove_copy(tmp_path, seed, **where)
     assert run.returncode == 1
     assert summary["passed"] is False
     assert summary["goals"]["proved"] < summary["goals"]["total"]
+    return summary
+
+
+def test_seeded_wrong_error_code_is_rejected(tmp_path):
+    summary = prove_seeded(tmp_path,
+                           "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_HANDLE;",
+                           "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_PARAMETER;")
     assert any("invalid_handle" in g for g in summary["failed_goals"]), summary["failed_goals"]
 
 
@@ -77,3 +84,16 @@ def test_replay_with_a_missing_verdict_is_rejected(tmp_path):
     assert summary["passed"] is False
     assert any("need a prover" in p for p in summary["problems"]), summary["problems"]
 
+
+def test_unmodified_decimal_passes(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function="hs_decimal")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+def test_seeded_off_by_one_in_the_digits_is_rejected(tmp_path):
+    """10 spelled with one digit: the numeral of a Content-Length is wrong."""
+    summary = prove_seeded(tmp_path, "while (n < 20u && v >= hs_pow10_at(n))",
+                           "while (n < 20u && v > hs_pow10_at(n))",
+                           source="hs_render.c", function="hs_decimal")
+    assert summary["failed_goals"], summary

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.skipif(shutil.which("frama-c") is None,
                                 reason="frama-c is not installed: run `make deps`")
 
 
-def prove_copy(tmp_path, mutate):
-    """Copy the model, apply mutate(text of hs_check.c), prove hs_rule_error only."""
+def prove_copy(tmp_path, mutate, cache="none", source="hs_check.c", function="hs_rule_error"):
+    """Copy the model, apply mutate(text of source), prove function only."""
     model = tmp_path / "model"
     shutil.copytree(ROOT / "model", model, ignore=shutil.ignore_patterns("proof-cache", "tests"))
-    check = model / "src" / "hs_check.c"
+    check = model / "src" / source
     original = check.read_text()
     changed = mutate(original)
     check.write_text(changed)
@@ -27,8 +27,8 @@ def prove_copy(tmp_path, mutate):
                PROVE_SRC=str(check),
                PROVE_INCLUDES="-I%s" % (model / "include"),
                PROVE_OUT=str(tmp_path / "out"),
-               PROVE_FCT="hs_rule_error",
-               PROVE_CACHE="none",
+               PROVE_FCT=function,
+               PROVE_CACHE=cache,
                PROVE_CACHE_DIR=str(tmp_path / "cache"))
     run = subprocess.run([str(ROOT / "tools" / "prove.sh")], env=env, capture_output=True,
                          text=True, timeout=600)
@@ -43,16 +43,23 @@ def test_unmodified_function_passes(tmp_path):
     assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
 
 
-def test_seeded_wrong_error_code_is_rejected(tmp_path):
+def prove_seeded(tmp_path, good, bad, **where):
+    """Replace good by bad in a copy of the model; the proof must reject it."""
     def seed(text):
-        good = "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_HANDLE;"
         assert good in text
-        return text.replace(good, "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_PARAMETER;")
+        return text.replace(good, bad)
 
-    run, summary = prove_copy(tmp_path, seed)
+    run, summary = prove_copy(tmp_path, seed, **where)
     assert run.returncode == 1
     assert summary["passed"] is False
     assert summary["goals"]["proved"] < summary["goals"]["total"]
+    return summary
+
+
+def test_seeded_wrong_error_code_is_rejected(tmp_path):
+    summary = prove_seeded(tmp_path,
+                           "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_HANDLE;",
+                           "case HS_RULE_CALL_HANDLE_INVALID:\n        return ERROR_INVALID_PARAMETER;")
     assert any("invalid_handle" in g for g in summary["failed_goals"]), summary["failed_goals"]
 
 
@@ -67,3 +74,26 @@ def test_vacuous_contract_is_rejected(tmp_path):
     assert run.returncode == 1
     assert summary["passed"] is False
     assert "Failed smoke-test" in summary["unsoundness_warnings"] or summary["failed_goals"]
+
+
+def test_replay_with_a_missing_verdict_is_rejected(tmp_path):
+    """Offline, WP runs no prover: a goal with no cached verdict fails the
+    replay, and so does a smoke test, which an unknown verdict would pass."""
+    run, summary = prove_copy(tmp_path, lambda s: s, cache="offline")
+    assert run.returncode == 1
+    assert summary["passed"] is False
+    assert any("need a prover" in p for p in summary["problems"]), summary["problems"]
+
+
+def test_unmodified_decimal_passes(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function="hs_decimal")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+def test_seeded_off_by_one_in_the_digits_is_rejected(tmp_path):
+    """10 spelled with one digit: the numeral of a Content-Length is wrong."""
+    summary = prove_seeded(tmp_path, "while (n < 20u && v >= hs_pow10_at(n))",
+                           "while (n < 20u && v > hs_pow10_at(n))",
+                           source="hs_render.c", function="hs_decimal")
+    assert summary["failed_goals"], summary

@@ -74,6 +74,14 @@ def test_hs_rules_header_parses():
         assert cls in CLASSES, (rule_id, cls)
 
 
+def test_rule_symbols_spell_their_ids():
+    """HS_RULE_X names rule X: the symbol is the id with '_' for '-'."""
+    source = re.sub(r"/\*.*?\*/", " ", RULES_H.read_text(encoding="utf-8"), flags=re.S)
+    wrong = [f"{sym} for {rule_id}" for sym, rule_id, _cls in HS_RULE_RE.findall(source)
+             if sym.replace("_", "-") != rule_id]
+    assert not wrong, "rule symbols that do not spell their id: " + ", ".join(wrong)
+
+
 def test_model_rules_are_in_spec(rules):
     problems = []
     for rule_id, cls in model_rules().items():
@@ -161,3 +169,16 @@ def test_referenced_ids_are_defined(rules):
                 if not match.group(1) and match.group(0) not in rules:
                     missing.append(f"{path.name}:{lineno}: {match.group(0)}")
     assert not missing, "\n".join(missing)
+
+
+def test_known_header_names_match_spec_section_1_4():
+    """The one C table of header names (hs_sdk.h) spells spec 01's table."""
+    spec = (ROOT / "spec" / "01-interface.md").read_text(encoding="utf-8")
+    table = dict((int(i), name) for i, name in
+                 re.findall(r"^\| (\d+) \| HttpHeader\w+ \| `([^`]+)` \|$", spec, re.M))
+    sdk = (ROOT / "model" / "include" / "hs_sdk.h").read_text(encoding="utf-8")
+    block = sdk[sdk.index("#define HS_KNOWN_HEADER_NAMES"):]
+    block = block[:block.index("\n\n")]
+    names = re.findall(r'"([^"]+)"', block)
+    assert len(names) == 30
+    assert names == [table[i] for i in range(30)]

@@ -28,21 +28,67 @@ def goal_counts(node):
     return main.get("valid", 0), main.get("total", 0)
 
 
+def goal_kind(name):
+    """What a goal shows: "smoke" (a smoke test: the contract is not vacuous),
+    "rte" (freedom from a runtime error) or "functional" (a contract clause,
+    a callee's precondition, a loop invariant or an assertion)."""
+    if "_wp_smoke_" in name:
+        return "smoke"
+    if "_rte_" in name:
+        return "rte"
+    return "functional"
+
+
 def summarise(stats):
+    """Totals, per-function counts, per-lemma counts and counts per kind of goal.
+
+    WP's statistics give, under each function and each axiomatic block, one
+    entry per goal plus a "wp:section" entry with their subtotal: the
+    subtotal is skipped, or every count would be doubled. Lemmas are listed
+    under "wp:axiomatics" (the global block has the empty name)."""
     total_valid, total = goal_counts(stats.get("wp:global", {}))
+    kinds = {k: {"proved": 0, "total": 0} for k in ("functional", "rte", "smoke")}
     functions = {}
     for fname, goals in sorted(stats.get("wp:functions", {}).items()):
         valid = count = 0
-        for goal in goals.values():
+        for gname, goal in goals.items():
+            if gname == "wp:section":
+                continue
             v, t = goal_counts(goal)
             valid += v
             count += t
+            kinds[goal_kind(gname)]["proved"] += v
+            kinds[goal_kind(gname)]["total"] += t
         functions[fname] = {"proved": valid, "total": count}
     lemmas = {}
-    for name, goal in sorted(stats.get("wp:lemmas", {}).items()):
-        v, t = goal_counts(goal)
-        lemmas[name] = {"proved": v, "total": t}
-    return {"proved": total_valid, "total": total}, functions, lemmas
+    for _block, goals in sorted(stats.get("wp:axiomatics", {}).items()):
+        for gname, goal in sorted(goals.items()):
+            if gname == "wp:section":
+                continue
+            v, t = goal_counts(goal)
+            lemmas[re.sub(r"^lemma_", "", gname)] = {"proved": v, "total": t}
+            kinds["functional"]["proved"] += v
+            kinds["functional"]["total"] += t
+    return {"proved": total_valid, "total": total}, functions, lemmas, kinds
+
+
+def needs_prover(stats):
+    """Goals of an offline replay that no cached verdict decided.
+
+    Offline, WP runs no prover: a goal missing from the cache is left
+    unknown, which fails an ordinary goal but would let a smoke test pass.
+    A goal that Qed did not settle must therefore carry a prover's verdict."""
+    missing = []
+    for _fname, goals in sorted(stats.get("wp:functions", {}).items()):
+        for gname, goal in sorted(goals.items()):
+            if gname == "wp:section":
+                continue
+            main = goal.get("wp:main", {})
+            provers = [k for k in goal if k not in ("wp:main", "qed")]
+            settled_by_qed = goal.get("qed", {}).get("valid", 0) == main.get("total", 0)
+            if not provers and not settled_by_qed:
+                missing.append(gname)
+    return missing
 
 
 def version(cmd):
@@ -57,6 +103,10 @@ def main(argv=None):
     ap.add_argument("--stats", required=True)
     ap.add_argument("--report", help="the Report plugin's JSON output")
     ap.add_argument("--no-report", action="store_true", help="a partial run: no Report plugin output")
+    ap.add_argument("--offline", action="store_true",
+                    help="a replay of the cache: every goal must have a cached verdict")
+    ap.add_argument("--cache-changed", action="store_true",
+                    help="the replay changed the cache directory")
     ap.add_argument("--log", required=True)
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--frama-c-status", type=int, default=0)
@@ -69,9 +119,9 @@ def main(argv=None):
 
     stats_path = pathlib.Path(args.stats)
     if stats_path.exists():
-        goals, functions, lemmas = summarise(json.loads(stats_path.read_text()))
+        goals, functions, lemmas, kinds = summarise(json.loads(stats_path.read_text()))
     else:
-        goals, functions, lemmas = {"proved": 0, "total": 0}, {}, {}
+        goals, functions, lemmas, kinds = {"proved": 0, "total": 0}, {}, {}, {}
         problems.append("WP wrote no statistics (did Frama-C stop on an error? see %s)" % args.log)
 
     unknown = []
@@ -88,8 +138,18 @@ def main(argv=None):
     warnings = sorted({m for m in UNSOUND if m in log})
     failed_goals = re.findall(r"\[Failed\] (?:Goal|Smoke-test) (\S+)", log)
 
+    if args.offline and stats_path.exists():
+        uncached = needs_prover(json.loads(stats_path.read_text()))
+        if uncached:
+            problems.append("%d goals have no cached verdict and need a prover (first: %s)"
+                            % (len(uncached), uncached[0]))
+    if args.cache_changed:
+        problems.append("the replay changed the proof cache")
     if goals["total"] == 0:
         problems.append("no goal was generated")
+    counted = sum(c["total"] for c in functions.values()) + sum(c["total"] for c in lemmas.values())
+    if stats_path.exists() and counted != goals["total"]:
+        problems.append("the functions and lemmas have %d goals, WP counts %d" % (counted, goals["total"]))
     if goals["proved"] != goals["total"]:
         problems.append("%d of %d goals unproved" % (goals["total"] - goals["proved"], goals["total"]))
     if unknown:
@@ -101,6 +161,7 @@ def main(argv=None):
 
     summary = {
         "goals": goals,
+        "kinds": kinds,
         "functions": functions,
         "lemmas": lemmas,
         "seconds": args.seconds,
@@ -125,6 +186,13 @@ def main(argv=None):
     for p in problems:
         lines.append("- problem: " + p)
     if problems:
+        lines.append("")
+    if kinds:
+        lines += ["| kind of goal | proved | total |", "| --- | --- | --- |"]
+        for kind, what in (("functional", "contracts, callee preconditions, loop invariants, assertions, lemmas"),
+                           ("rte", "no runtime error"),
+                           ("smoke", "smoke tests: no contract or branch is vacuous")):
+            lines.append("| %s (%s) | %d | %d |" % (kind, what, kinds[kind]["proved"], kinds[kind]["total"]))
         lines.append("")
     lines += ["| function | proved | total |", "| --- | --- | --- |"]
     for name, c in functions.items():

@@ -7,7 +7,13 @@
 #
 # Environment: PROVE_SRC (files to prove, default model/src/*.c),
 #              PROVE_OUT (report directory, default reports/proof),
-#              PROVE_CACHE (WP cache mode: update (default), offline, none),
+#              PROVE_CACHE (WP cache mode: update (default): reuse the cache
+#                and add what is missing; offline: replay the cache and run
+#                no prover, and fail if any goal or smoke test has no
+#                cached verdict or if the cache directory changes; none:
+#                prove from scratch, read and write no cache),
+#              PROVE_CACHE_DIR (default model/proof-cache),
+#              PROVE_SMOKE_TIMEOUT (seconds per smoke test, default 10),
 #              PROVE_FCT (prove only these functions, comma-separated; the
 #              Report plugin is then skipped, since the other functions'
 #              properties stay unknown by design, and the gate reads WP's
@@ -24,9 +30,14 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$OUT" "$CACHE_DIR"
 LOG="$OUT/wp.log"
 
-WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast
+SMOKE_TIMEOUT=${PROVE_SMOKE_TIMEOUT:-10}
+
+# A smoke test passes when no prover derives false from the hypotheses; the
+# step limit bounds that search and the timeout is only a backstop, so a
+# smoke test is as strong as any other goal.
+WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast
          -wp-model Typed -wp-literals
-         -wp-smoke-tests -wp-smoke-timeout 1 -wp-no-smoke-dead-call
+         -wp-smoke-tests -wp-smoke-timeout "$SMOKE_TIMEOUT" -wp-no-smoke-dead-call
          -wp-prover cvc4,z3 -wp-steps 400000 -wp-timeout 15 -wp-par "$JOBS"
          -wp-cache "$CACHE" -wp-cache-dir "$CACHE_DIR"
          -wp-report-json "$OUT/wp-stats.json")
@@ -39,12 +50,25 @@ if [ -n "${PROVE_FCT:-}" ]; then
     REPORT_ARGS=(--no-report)
 fi
 
+if [ "$CACHE" = offline ]; then
+    REPORT_ARGS+=(--offline)
+fi
+
+# A digest of the cache directory: a replay must leave it as it was.
+cache_digest() {
+    (cd "$CACHE_DIR" && find . -type f -print0 | sort -z | xargs -0 -r sha1sum) | sha1sum
+}
+before=$(cache_digest)
+
 rm -f "$OUT/wp-stats.json" "$OUT/report.json"
 start=$(date +%s)
 # shellcheck disable=SC2086
 frama-c -cpp-extra-args="$INCLUDES" $SRC "${WPFLAGS[@]}" "${GATE[@]}" > "$LOG" 2>&1
 frama_status=$?
 seconds=$(( $(date +%s) - start ))
+if [ "$CACHE" = offline ] && [ "$(cache_digest)" != "$before" ]; then
+    REPORT_ARGS+=(--cache-changed)
+fi
 
 /usr/bin/python3 tools/proof_summary.py --stats "$OUT/wp-stats.json" "${REPORT_ARGS[@]}" \
     --log "$LOG" --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT"

@@ -117,7 +117,7 @@
   predicate chunks_rule(struct hs_chunk *k, integer n, integer r) =
       some_bad_type(k, n) ? r == HS_RULE_CALL_CHUNK_TYPE :
       some_long_name(k, n) ? r == HS_RULE_CALL_CHUNK_FRAGMENT_NAME :
-      some_missing(k, n) ? r == HS_RULE_CALL_CHUNK_FRAGMENT_GONE :
+      some_missing(k, n) ? r == HS_RULE_CALL_CHUNK_FRAGMENT_MISSING :
       some_bad_range(k, n) ? r == HS_RULE_CALL_CHUNK_RANGE :
       r == HS_RULE_NONE;
 
@@ -138,7 +138,7 @@
       c->reserved1_set != 0 ? r == HS_RULE_CALL_RESERVED1 :
       c->reserved2 != 0 ? r == HS_RULE_CALL_RESERVED2 :
       unknown_flags(c) ? r == HS_RULE_CALL_FLAG_UNKNOWN :
-      (disconnect(c) && more_data(c)) ? r == HS_RULE_CALL_FLAG_DISCONNECT_MORE :
+      (disconnect(c) && more_data(c)) ? r == HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA :
       r == HS_RULE_NONE;
 
   // HttpSendHttpResponse checks on HTTP_RESPONSE.
@@ -148,7 +148,7 @@
       (c->response->status < 100 || c->response->status > 999) ? r == HS_RULE_SEND_STATUS_RANGE :
       (c->response->trailer_count != 0 || c->response->trailers_set != 0) ?
           r == HS_RULE_SEND_TRAILERS_RESERVED :
-      c->response->unknown_count > HS_MAX_UNKNOWN_HEADERS ? r == HS_RULE_SEND_UNKNOWN_COUNT :
+      c->response->unknown_count > HS_MAX_UNKNOWN_HEADERS ? r == HS_RULE_SEND_UNKNOWN_HEADER_COUNT :
       c->response->chunk_count > HS_MAX_RESPONSE_CHUNKS ? r == HS_RULE_SEND_CHUNK_COUNT :
       (headers_null(c->response) || chunks_null(c->response->chunks, c->response->chunk_count)) ?
           r == HS_RULE_CALL_POINTER_NULL :
@@ -205,7 +205,7 @@
       (r == HS_RULE_SEND_ID_NULL || r == HS_RULE_BODY_ID_NULL ||
        r == HS_RULE_CALL_ID_UNKNOWN || r == HS_RULE_CALL_ID_FINISHED ||
        r == HS_RULE_CALL_CONN_GONE) ? ERROR_CONNECTION_INVALID :
-      r == HS_RULE_CALL_CHUNK_FRAGMENT_GONE ? ERROR_PATH_NOT_FOUND :
+      r == HS_RULE_CALL_CHUNK_FRAGMENT_MISSING ? ERROR_PATH_NOT_FOUND :
       ERROR_INVALID_PARAMETER;
 
   // ---- Decisions about the bytes ------------------------------------------

@@ -39,8 +39,8 @@
       assumes send_rule(c, x, HS_RULE_CALL_FLAG_UNKNOWN);
       ensures \result == HS_RULE_CALL_FLAG_UNKNOWN;
     behavior disconnect_with_more_data:  // CALL-FLAG-DISCONNECT-MORE-DATA
-      assumes send_rule(c, x, HS_RULE_CALL_FLAG_DISCONNECT_MORE);
-      ensures \result == HS_RULE_CALL_FLAG_DISCONNECT_MORE;
+      assumes send_rule(c, x, HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA);
+      ensures \result == HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA;
     behavior no_response:           // SEND-RESPONSE-NULL
       assumes send_rule(c, x, HS_RULE_SEND_RESPONSE_NULL);
       ensures \result == HS_RULE_SEND_RESPONSE_NULL;
@@ -54,8 +54,8 @@
       assumes send_rule(c, x, HS_RULE_SEND_TRAILERS_RESERVED);
       ensures \result == HS_RULE_SEND_TRAILERS_RESERVED;
     behavior too_many_unknown_headers:  // SEND-UNKNOWN-HEADER-COUNT
-      assumes send_rule(c, x, HS_RULE_SEND_UNKNOWN_COUNT);
-      ensures \result == HS_RULE_SEND_UNKNOWN_COUNT;
+      assumes send_rule(c, x, HS_RULE_SEND_UNKNOWN_HEADER_COUNT);
+      ensures \result == HS_RULE_SEND_UNKNOWN_HEADER_COUNT;
     behavior too_many_chunks:       // SEND-CHUNK-COUNT
       assumes send_rule(c, x, HS_RULE_SEND_CHUNK_COUNT);
       ensures \result == HS_RULE_SEND_CHUNK_COUNT;
@@ -72,8 +72,8 @@
       assumes send_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_NAME);
       ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_NAME;
     behavior fragment_missing:      // CALL-CHUNK-FRAGMENT-MISSING
-      assumes send_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_GONE);
-      ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_GONE;
+      assumes send_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING);
+      ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_MISSING;
     behavior range_outside:         // CALL-CHUNK-RANGE
       assumes send_rule(c, x, HS_RULE_CALL_CHUNK_RANGE);
       ensures \result == HS_RULE_CALL_CHUNK_RANGE;
@@ -126,8 +126,8 @@ enum hs_rule hs_check_send_response(const struct hs_call *c, const struct hs_exc
       assumes body_rule(c, x, HS_RULE_CALL_FLAG_UNKNOWN);
       ensures \result == HS_RULE_CALL_FLAG_UNKNOWN;
     behavior disconnect_with_more_data:  // CALL-FLAG-DISCONNECT-MORE-DATA
-      assumes body_rule(c, x, HS_RULE_CALL_FLAG_DISCONNECT_MORE);
-      ensures \result == HS_RULE_CALL_FLAG_DISCONNECT_MORE;
+      assumes body_rule(c, x, HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA);
+      ensures \result == HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA;
     behavior too_many_chunks:       // BODY-CHUNK-COUNT
       assumes body_rule(c, x, HS_RULE_BODY_CHUNK_COUNT);
       ensures \result == HS_RULE_BODY_CHUNK_COUNT;
@@ -141,8 +141,8 @@ enum hs_rule hs_check_send_response(const struct hs_call *c, const struct hs_exc
       assumes body_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_NAME);
       ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_NAME;
     behavior fragment_missing:      // CALL-CHUNK-FRAGMENT-MISSING
-      assumes body_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_GONE);
-      ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_GONE;
+      assumes body_rule(c, x, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING);
+      ensures \result == HS_RULE_CALL_CHUNK_FRAGMENT_MISSING;
     behavior range_outside:         // CALL-CHUNK-RANGE
       assumes body_rule(c, x, HS_RULE_CALL_CHUNK_RANGE);
       ensures \result == HS_RULE_CALL_CHUNK_RANGE;
@@ -189,13 +189,13 @@ enum hs_rule hs_check_send_body(const struct hs_call *c, const struct hs_exchang
               r == HS_RULE_CALL_CONN_GONE;
       ensures \result == ERROR_CONNECTION_INVALID;
     behavior path_not_found:        // CALL-CHUNK-FRAGMENT-MISSING
-      assumes r == HS_RULE_CALL_CHUNK_FRAGMENT_GONE;
+      assumes r == HS_RULE_CALL_CHUNK_FRAGMENT_MISSING;
       ensures \result == ERROR_PATH_NOT_FOUND;
     behavior invalid_parameter:     // every other rejection
       assumes r != HS_RULE_CALL_OK && r != HS_RULE_CALL_HANDLE_INVALID &&
               r != HS_RULE_SEND_ID_NULL && r != HS_RULE_BODY_ID_NULL &&
               r != HS_RULE_CALL_ID_UNKNOWN && r != HS_RULE_CALL_ID_FINISHED &&
-              r != HS_RULE_CALL_CONN_GONE && r != HS_RULE_CALL_CHUNK_FRAGMENT_GONE;
+              r != HS_RULE_CALL_CONN_GONE && r != HS_RULE_CALL_CHUNK_FRAGMENT_MISSING;
       ensures \result == ERROR_INVALID_PARAMETER;
 
     complete behaviors;
@@ -205,7 +205,7 @@ uint32_t hs_rule_error(enum hs_rule r);
 
 /*@ requires valid_call: call_readable(c) && c->function == HS_FN_SEND_RESPONSE;
     requires accepted: exchange_for(c, x) && plannable_response(c, x);  // implied by send_rule(c, x, HS_RULE_CALL_OK)
-    requires \valid_read(cfg) && cfg->server_mode <= 2;
+    requires \valid_read(cfg) && cfg->server_mode <= HS_SERVER_MODE_NO_TOKEN;
     terminates \true;
     assigns \nothing;
     ensures body: \result.body_len == chunks_total(c->response->chunks, c->response->chunk_count);
@@ -218,16 +218,16 @@ uint32_t hs_rule_error(enum hs_rule r);
       ensures \result.auto_length == 0;
 
     behavior server_token_only:     // WIRE-SERVER
-      assumes cfg->server_mode != 2 && !app_has(c->response, HttpHeaderServer);
+      assumes cfg->server_mode != HS_SERVER_MODE_NO_TOKEN && !app_has(c->response, HttpHeaderServer);
       ensures \result.server == HS_SERVER_TOKEN;
     behavior server_app_and_token:  // WIRE-SERVER
-      assumes cfg->server_mode != 2 && app_has(c->response, HttpHeaderServer);
+      assumes cfg->server_mode != HS_SERVER_MODE_NO_TOKEN && app_has(c->response, HttpHeaderServer);
       ensures \result.server == HS_SERVER_APP_TOKEN;
     behavior server_app_only:       // WIRE-SERVER-DISABLED
-      assumes cfg->server_mode == 2 && app_has(c->response, HttpHeaderServer);
+      assumes cfg->server_mode == HS_SERVER_MODE_NO_TOKEN && app_has(c->response, HttpHeaderServer);
       ensures \result.server == HS_SERVER_APP;
     behavior server_none:           // WIRE-SERVER-DISABLED
-      assumes cfg->server_mode == 2 && !app_has(c->response, HttpHeaderServer);
+      assumes cfg->server_mode == HS_SERVER_MODE_NO_TOKEN && !app_has(c->response, HttpHeaderServer);
       ensures \result.server == HS_SERVER_NONE;
 
     behavior generated_close:       // WIRE-CONNECTION-CLOSE, WIRE-CONNECTION-CLOSE-OTHER

@@ -6,9 +6,10 @@
  * returned size is at most cap.
  *
  * The proof shows these functions never read or write outside the spans
- * they are given, and the shape of a head that fits (status-line prefix,
- * final empty line); the exact bytes are checked by the unit tests and the
- * conformance suite, which compare them with the spec's examples.
+ * they are given, the status-line prefix of a head that fits, and that the
+ * numbers in a head are decimal numerals (decimal, below); the other bytes
+ * are checked by the unit tests and the conformance suite, which compare
+ * them with the spec's examples.
  */
 #ifndef HS_RENDER_H
 #define HS_RENDER_H
@@ -51,6 +52,36 @@
   predicate sendable(struct hs_chunk *k, integer n) =
       chunks_readable(k, n) && !chunks_null(k, n) && chunks_rule(k, n, HS_RULE_NONE) &&
       (k != \null ==> \forall integer i; 0 <= i < n ==> !null_span(k[i].data, k[i].len));
+
+  // ---- Numbers on the wire: the status code (WIRE-STATUS-LINE) and the
+  // automatic Content-Length (WIRE-CL-AUTO) are decimal numerals.
+
+  // 10 to the power k, for the 20 decimal places of a 64-bit value.
+  logic integer pow10(integer k) =
+      k <= 0 ? 1 : k == 1 ? 10 : k == 2 ? 100 : k == 3 ? 1000 : k == 4 ? 10000 :
+      k == 5 ? 100000 : k == 6 ? 1000000 : k == 7 ? 10000000 : k == 8 ? 100000000 :
+      k == 9 ? 1000000000 : k == 10 ? 10000000000 : k == 11 ? 100000000000 :
+      k == 12 ? 1000000000000 : k == 13 ? 10000000000000 : k == 14 ? 100000000000000 :
+      k == 15 ? 1000000000000000 : k == 16 ? 10000000000000000 :
+      k == 17 ? 100000000000000000 : k == 18 ? 1000000000000000000 :
+      k == 19 ? 10000000000000000000 : 100000000000000000000;
+
+  // How many digits the decimal numeral of v has: no leading zero, and one
+  // digit for 0.
+  logic integer decimal_length(integer v) =
+      v < pow10(1) ? 1 : v < pow10(2) ? 2 : v < pow10(3) ? 3 : v < pow10(4) ? 4 :
+      v < pow10(5) ? 5 : v < pow10(6) ? 6 : v < pow10(7) ? 7 : v < pow10(8) ? 8 :
+      v < pow10(9) ? 9 : v < pow10(10) ? 10 : v < pow10(11) ? 11 : v < pow10(12) ? 12 :
+      v < pow10(13) ? 13 : v < pow10(14) ? 14 : v < pow10(15) ? 15 : v < pow10(16) ? 16 :
+      v < pow10(17) ? 17 : v < pow10(18) ? 18 : v < pow10(19) ? 19 : 20;
+
+  // Byte i, counted from the left, of the decimal numeral of v.
+  logic integer decimal_digit(integer v, integer i) =
+      '0' + (v / pow10(decimal_length(v) - 1 - i)) % 10;
+
+  // d holds the decimal numeral of v.
+  predicate decimal{L}(hs_byte *d, integer v) =
+      \forall integer i; 0 <= i < decimal_length(v) ==> d[i] == decimal_digit(v, i);
 
   predicate head_prefix(hs_byte *b) =
       b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' &&

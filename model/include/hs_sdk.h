@@ -54,6 +54,17 @@
 #define HttpHeaderServer                            26
 #define HttpHeaderResponseMaximum                   30
 
+/* The names of the response headers 0..29 in HTTP_HEADER_ID order (spec 01,
+ * section 1.4): an initializer list, the one copy every C table is built
+ * from. The longest, Proxy-Authenticate, has 18 bytes. */
+#define HS_KNOWN_HEADER_NAMES \
+    "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma", \
+    "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Warning", \
+    "Allow", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language", \
+    "Content-Location", "Content-MD5", "Content-Range", "Expires", "Last-Modified", \
+    "Accept-Ranges", "Age", "ETag", "Location", "Proxy-Authenticate", \
+    "Retry-After", "Server", "Set-Cookie", "Vary", "WWW-Authenticate"
+
 /* Documented limits. */
 #define HS_MAX_UNKNOWN_HEADERS                      9999u   /* HTTP_RESPONSE_HEADERS.UnknownHeaderCount */
 #define HS_MAX_RESPONSE_CHUNKS                      100u    /* HTTP_RESPONSE.EntityChunkCount */

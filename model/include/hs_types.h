@@ -100,9 +100,14 @@ struct hs_request {
     uint8_t conn_keep_alive;       /* a "keep-alive" token in Connection */
 };
 
+/* DisableServerHeader, the registry value (WIRE-SERVER-DISABLED). */
+#define HS_SERVER_MODE_DEFAULT        0u  /* the token is added (WIRE-SERVER) */
+#define HS_SERVER_MODE_OWN_RESPONSES  1u  /* only HTTP.sys's own answers lose it: as 0 here */
+#define HS_SERVER_MODE_NO_TOKEN       2u  /* no token: the application's value or no line */
+
 /* Server configuration: DisableServerHeader and the product token. */
 struct hs_config {
-    uint8_t server_mode;           /* 0, 1 or 2 */
+    uint8_t server_mode;           /* HS_SERVER_MODE_* */
     uint16_t token_len;
     const hs_byte *token;          /* e.g. Microsoft-HTTPAPI/2.0 */
 };

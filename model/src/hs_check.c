@@ -25,7 +25,7 @@ static enum hs_rule hs_check_common(const struct hs_call *c, enum hs_rule id_nul
         return HS_RULE_CALL_FLAG_UNKNOWN;
     if ((c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u &&
         (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u)
-        return HS_RULE_CALL_FLAG_DISCONNECT_MORE;
+        return HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA;
     return HS_RULE_NONE;
 }
 
@@ -175,7 +175,7 @@ static enum hs_rule hs_check_chunks(const struct hs_chunk *k, uint16_t n)
     for (uint32_t i = 0; i < n; i++) {
         if ((k[i].type == HttpDataChunkFromFragmentCache || k[i].type == HttpDataChunkFromFragmentCacheEx) &&
             k[i].present == 0u)
-            return HS_RULE_CALL_CHUNK_FRAGMENT_GONE;
+            return HS_RULE_CALL_CHUNK_FRAGMENT_MISSING;
     }
     /*@ loop invariant 0 <= i <= n;
         loop invariant \forall integer j; 0 <= j < i ==> !(ranged(k + j) && range_bad(k + j));
@@ -208,7 +208,7 @@ static enum hs_rule hs_check_response(const struct hs_call *c)
     if (r->trailer_count != 0u || r->trailers_set != 0u)
         return HS_RULE_SEND_TRAILERS_RESERVED;
     if (r->unknown_count > HS_MAX_UNKNOWN_HEADERS)
-        return HS_RULE_SEND_UNKNOWN_COUNT;
+        return HS_RULE_SEND_UNKNOWN_HEADER_COUNT;
     if (r->chunk_count > HS_MAX_RESPONSE_CHUNKS)
         return HS_RULE_SEND_CHUNK_COUNT;
     if (hs_headers_null(r) || hs_chunks_null(r->chunks, r->chunk_count))
@@ -332,7 +332,7 @@ uint32_t hs_rule_error(enum hs_rule r)
     case HS_RULE_CALL_ID_FINISHED:
     case HS_RULE_CALL_CONN_GONE:
         return ERROR_CONNECTION_INVALID;
-    case HS_RULE_CALL_CHUNK_FRAGMENT_GONE:
+    case HS_RULE_CALL_CHUNK_FRAGMENT_MISSING:
         return ERROR_PATH_NOT_FOUND;
     default:
         return ERROR_INVALID_PARAMETER;

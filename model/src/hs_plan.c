@@ -80,15 +80,15 @@ static int hs_auto_length(const struct hs_call *c, const struct hs_exchange *x)
 /*@ requires \valid_read(r) && \valid_read(cfg);
     terminates \true;
     assigns \nothing;
-    ensures cfg->server_mode != 2 && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_TOKEN;
-    ensures cfg->server_mode != 2 && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP_TOKEN;
-    ensures cfg->server_mode == 2 && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP;
-    ensures cfg->server_mode == 2 && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_NONE;
+    ensures cfg->server_mode != HS_SERVER_MODE_NO_TOKEN && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_TOKEN;
+    ensures cfg->server_mode != HS_SERVER_MODE_NO_TOKEN && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP_TOKEN;
+    ensures cfg->server_mode == HS_SERVER_MODE_NO_TOKEN && app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_APP;
+    ensures cfg->server_mode == HS_SERVER_MODE_NO_TOKEN && !app_has(r, HttpHeaderServer) ==> \result == HS_SERVER_NONE;
 */
 static uint8_t hs_server_line(const struct hs_response *r, const struct hs_config *cfg)
 {
     int app = r->known[HttpHeaderServer].len != 0u;
-    if (cfg->server_mode == 2u)
+    if (cfg->server_mode == HS_SERVER_MODE_NO_TOKEN)
         return app ? HS_SERVER_APP : HS_SERVER_NONE;
     return app ? HS_SERVER_APP_TOKEN : HS_SERVER_TOKEN;
 }

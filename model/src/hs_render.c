@@ -74,16 +74,9 @@ static const hs_byte HS_CLOSE[] = "Connection: close";
 static const hs_byte HS_LENGTH[] = "Content-Length: ";
 
 /* The names of known response headers 0..29 (HTTP_HEADER_ID), each in a
- * NUL-padded row; the longest, Proxy-Authenticate, has 18 bytes. */
+ * NUL-padded row. */
 #define HS_NAME_ROW 20
-static const hs_byte hs_names[HttpHeaderResponseMaximum][HS_NAME_ROW] = {
-    "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma",
-    "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Warning",
-    "Allow", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
-    "Content-Location", "Content-MD5", "Content-Range", "Expires", "Last-Modified",
-    "Accept-Ranges", "Age", "ETag", "Location", "Proxy-Authenticate",
-    "Retry-After", "Server", "Set-Cookie", "Vary", "WWW-Authenticate",
-};
+static const hs_byte hs_names[HttpHeaderResponseMaximum][HS_NAME_ROW] = { HS_KNOWN_HEADER_NAMES };
 
 #define HS_PUT_LIT(o, lit) hs_put((o), (lit), sizeof(lit) - 1u)
 
@@ -125,33 +118,51 @@ static void hs_put_name(struct hs_out *o, int id)
     hs_put(o, row, n);
 }
 
-/* Decimal digits of v, most significant first; returns how many. */
+/* 10^k. The table is local: a global array of 64-bit words would share
+ * WP's memory of 64-bit values with every caller's counts and weigh on
+ * their proofs. */
+/*@ requires k < 20;
+    terminates \true;
+    assigns \nothing;
+    ensures \result == pow10(k);
+*/
+static uint64_t hs_pow10_at(size_t k)
+{
+    const uint64_t p10[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+        1000000000u, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
+        100000000000000u, 1000000000000000u, 10000000000000000u, 100000000000000000u,
+        1000000000000000000u, 10000000000000000000u,
+    };
+    return p10[k];
+}
+
+/* The decimal numeral of v in d, most significant digit first; returns its
+ * length. First the length (the smallest n with v < 10^n), then each digit. */
 /*@ requires \valid(d + (0 .. 19));
     terminates \true;
     assigns d[0 .. 19];
-    ensures 1 <= \result <= 20;
+    ensures length: \result == decimal_length(v) && 1 <= \result <= 20;
+    ensures digits: decimal(d, v);
 */
 static size_t hs_decimal(uint64_t v, hs_byte *d)
 {
-    hs_byte rev[20];
-    size_t n = 0;
-    /*@ loop invariant 0 <= n <= 20;
-        loop assigns n, v, rev[0 .. 19];
+    size_t n = 1;
+    /*@ loop invariant 1 <= n <= 20;
+        loop invariant \forall integer k; 1 <= k < n ==> v >= pow10(k);
+        loop assigns n;
         loop variant 20 - n;
     */
-    while (n < 20u) {
-        rev[n] = (hs_byte)('0' + (int)(v % 10u));
+    while (n < 20u && v >= hs_pow10_at(n))
         n++;
-        v /= 10u;
-        if (v == 0u)
-            break;
-    }
+    //@ assert n == decimal_length(v);
     /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==> d[j] == decimal_digit(v, j);
         loop assigns i, d[0 .. 19];
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++)
-        d[i] = rev[n - 1u - i];
+        d[i] = (hs_byte)('0' + (int)(v / hs_pow10_at(n - 1u - i) % 10u));
     return n;
 }
 

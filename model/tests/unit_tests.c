@@ -724,7 +724,7 @@ static void test_example8_server_mode_2(void)
     struct hs_chunk k[1];
     struct hs_config cfg2 = cfg0;
     struct hs_plan p;
-    cfg2.server_mode = 2;
+    cfg2.server_mode = HS_SERVER_MODE_NO_TOKEN;
     resp_init(&r, 200, "OK");
     known(&r, HttpHeaderServer, "probe/1.0");
     k[0] = mem("hello");
@@ -773,7 +773,7 @@ static void test_server_mode1_same_as_mode0(void)
     struct hs_response r;
     struct hs_exchange x;
     struct hs_config cfg1 = cfg0;
-    cfg1.server_mode = 1;
+    cfg1.server_mode = HS_SERVER_MODE_OWN_RESPONSES;
     resp_init(&r, 200, "OK");
     exch_get11(&x);
     expect_send(&r, 0, &x, &cfg1, SL200 SRV DATEL CL("0") END, __FILE__, __LINE__);
@@ -787,7 +787,7 @@ static void test_server_mode2_app_value_only_or_no_line(void)
     struct hs_response r;
     struct hs_exchange x;
     struct hs_config cfg2 = cfg0;
-    cfg2.server_mode = 2;
+    cfg2.server_mode = HS_SERVER_MODE_NO_TOKEN;
     resp_init(&r, 200, "OK");
     exch_get11(&x);
     expect_send(&r, 0, &x, &cfg2, SL200 DATEL CL("0") END, __FILE__, __LINE__);
@@ -1023,14 +1023,7 @@ static void test_auto_length_decimal_values(void)
  * Server (26) with a value: ascending id, spelled as in spec 01 section 1.4. */
 static void test_all_known_header_names_in_id_order(void)
 {
-    static const char *const names[HttpHeaderResponseMaximum] = {
-        "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Via", "Warning", "Allow", "Content-Length",
-        "Content-Type", "Content-Encoding", "Content-Language", "Content-Location",
-        "Content-MD5", "Content-Range", "Expires", "Last-Modified", "Accept-Ranges",
-        "Age", "ETag", "Location", "Proxy-Authenticate", "Retry-After", "Server",
-        "Set-Cookie", "Vary", "WWW-Authenticate",
-    };
+    static const char *const names[HttpHeaderResponseMaximum] = { HS_KNOWN_HEADER_NAMES };
     static char values[HttpHeaderResponseMaximum][8];
     struct hs_response r;
     struct hs_exchange x;
@@ -1727,7 +1720,7 @@ static void test_send_disconnect_with_more_data(void)
     struct send_fixture f;
     send_fixture(&f);
     f.c.flags = HTTP_SEND_RESPONSE_FLAG_DISCONNECT | HTTP_SEND_RESPONSE_FLAG_MORE_DATA;
-    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_FLAG_DISCONNECT_MORE, ERROR_INVALID_PARAMETER);
+    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA, ERROR_INVALID_PARAMETER);
 }
 
 /* SEND-RESPONSE-NULL -> 87 (reference). */
@@ -1785,7 +1778,7 @@ static void test_send_unknown_header_count(void)
     send_fixture(&f);
     f.r.unknown_count = 10000;
     f.r.unknown = u;
-    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_SEND_UNKNOWN_COUNT, ERROR_INVALID_PARAMETER);
+    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_SEND_UNKNOWN_HEADER_COUNT, ERROR_INVALID_PARAMETER);
     f.r.unknown_count = 9999;
     EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_OK, NO_ERROR);
     /* 9999 lines "X-H: v\r\n" (8 bytes each) between the known headers and Date. */
@@ -1955,10 +1948,10 @@ static void test_send_fragment_missing(void)
     send_fixture(&f);
     f.k[0] = frag("fragment");
     f.k[0].present = 0;
-    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_GONE, ERROR_PATH_NOT_FOUND);
+    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING, ERROR_PATH_NOT_FOUND);
     f.k[0] = frag_ex("fragment", 0, HTTP_BYTE_RANGE_TO_EOF);
     f.k[0].present = 0;
-    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_GONE, ERROR_PATH_NOT_FOUND);
+    EXPECT_SEND_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING, ERROR_PATH_NOT_FOUND);
 }
 
 /* CALL-CHUNK-RANGE: a file range whose length runs past the end, one that
@@ -2139,7 +2132,7 @@ static void test_body_disconnect_with_more_data(void)
     struct body_fixture f;
     body_fixture(&f);
     f.c.flags = HTTP_SEND_RESPONSE_FLAG_DISCONNECT | HTTP_SEND_RESPONSE_FLAG_MORE_DATA;
-    EXPECT_BODY_RULE(&f.c, &f.x, HS_RULE_CALL_FLAG_DISCONNECT_MORE, ERROR_INVALID_PARAMETER);
+    EXPECT_BODY_RULE(&f.c, &f.x, HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA, ERROR_INVALID_PARAMETER);
 }
 
 /* BODY-CHUNK-COUNT: 10000 chunks -> 87; 9999 are accepted. */
@@ -2209,7 +2202,7 @@ static void test_body_fragment_missing(void)
     body_fixture(&f);
     f.k[0] = frag("fragment");
     f.k[0].present = 0;
-    EXPECT_BODY_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_GONE, ERROR_PATH_NOT_FOUND);
+    EXPECT_BODY_RULE(&f.c, &f.x, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING, ERROR_PATH_NOT_FOUND);
 }
 
 /* CALL-CHUNK-RANGE: past the end and starting past the end -> 87. */
@@ -2249,7 +2242,7 @@ static void test_body_reference_check_order(void)
     f.k[0] = frag("fragment");                          /* 11 before 13 and 14 */
     f.k[0].present = 0;
     f.c.log_data = &ld;
-    EXPECT_BODY_RULE(&f.c, NULL, HS_RULE_CALL_CHUNK_FRAGMENT_GONE, ERROR_PATH_NOT_FOUND);
+    EXPECT_BODY_RULE(&f.c, NULL, HS_RULE_CALL_CHUNK_FRAGMENT_MISSING, ERROR_PATH_NOT_FOUND);
 
     body_fixture(&f);
     f.c.log_data = &ld;                                 /* 13 before 14 to 18 */
@@ -2278,11 +2271,11 @@ static void test_rule_error_codes(void)
         { HS_RULE_CALL_ID_UNKNOWN, ERROR_CONNECTION_INVALID },
         { HS_RULE_CALL_ID_FINISHED, ERROR_CONNECTION_INVALID },
         { HS_RULE_CALL_CONN_GONE, ERROR_CONNECTION_INVALID },
-        { HS_RULE_CALL_CHUNK_FRAGMENT_GONE, ERROR_PATH_NOT_FOUND },
+        { HS_RULE_CALL_CHUNK_FRAGMENT_MISSING, ERROR_PATH_NOT_FOUND },
         { HS_RULE_CALL_RESERVED1, ERROR_INVALID_PARAMETER },
         { HS_RULE_CALL_RESERVED2, ERROR_INVALID_PARAMETER },
         { HS_RULE_CALL_FLAG_UNKNOWN, ERROR_INVALID_PARAMETER },
-        { HS_RULE_CALL_FLAG_DISCONNECT_MORE, ERROR_INVALID_PARAMETER },
+        { HS_RULE_CALL_FLAG_DISCONNECT_MORE_DATA, ERROR_INVALID_PARAMETER },
         { HS_RULE_CALL_POINTER_NULL, ERROR_INVALID_PARAMETER },
         { HS_RULE_CALL_CHUNK_TYPE, ERROR_INVALID_PARAMETER },
         { HS_RULE_CALL_CHUNK_FRAGMENT_NAME, ERROR_INVALID_PARAMETER },
@@ -2292,7 +2285,7 @@ static void test_rule_error_codes(void)
         { HS_RULE_SEND_FLAG_OPAQUE_101, ERROR_INVALID_PARAMETER },
         { HS_RULE_SEND_STATUS_RANGE, ERROR_INVALID_PARAMETER },
         { HS_RULE_SEND_TRAILERS_RESERVED, ERROR_INVALID_PARAMETER },
-        { HS_RULE_SEND_UNKNOWN_COUNT, ERROR_INVALID_PARAMETER },
+        { HS_RULE_SEND_UNKNOWN_HEADER_COUNT, ERROR_INVALID_PARAMETER },
         { HS_RULE_SEND_CHUNK_COUNT, ERROR_INVALID_PARAMETER },
         { HS_RULE_SEND_CACHE_POLICY_TYPE, ERROR_INVALID_PARAMETER },
         { HS_RULE_SEND_AFTER_HEAD, ERROR_INVALID_PARAMETER },

@@ -10,14 +10,7 @@
 #include "response_info.h"
 
 /* The names of known response headers 0..29 (spec chapter 1.4). */
-static const char *const names[HttpHeaderResponseMaximum] = {
-    "Cache-Control", "Connection", "Date", "Keep-Alive", "Pragma",
-    "Trailer", "Transfer-Encoding", "Upgrade", "Via", "Warning",
-    "Allow", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
-    "Content-Location", "Content-MD5", "Content-Range", "Expires", "Last-Modified",
-    "Accept-Ranges", "Age", "ETag", "Location", "Proxy-Authenticate",
-    "Retry-After", "Server", "Set-Cookie", "Vary", "WWW-Authenticate",
-};
+static const char *const names[HttpHeaderResponseMaximum] = { HS_KNOWN_HEADER_NAMES };
 
 static size_t put(hs_byte *buf, size_t at, const void *p, size_t n)
 {

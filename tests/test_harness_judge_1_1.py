@@ -129,7 +129,8 @@ def test_large_body_counted_past_the_cap_passes(tmp_path, rules, ctx):
 
 def test_large_body_cut_short_fails_as_body(tmp_path, rules, ctx):
     case = load_case(write_case(tmp_path, LARGE, area="conn", cid="large"), rules)
-    res = judge(case, large_outcome(), large_outcome(total=2 * MIB), ctx)
+    # the call reports all 3 MiB sent, but only 2 MiB reach the client
+    res = judge(case, large_outcome(), large_outcome(total=2 * MIB, bytes_sent=3 * MIB), ctx)
     assert res.verdict == "FAIL" and res.mismatches == ["body"], res.details
     assert "carried" in res.details and "-> CALL-SYSTEM-ERROR" in res.details
 
@@ -140,7 +141,7 @@ def test_large_body_count_allows_another_server_token(tmp_path, rules):
     ctx = Context(rules=rules, impl_token="Other/9")
     assert judge(case, large_outcome(), other, ctx).verdict == "PASS"
     short = large_outcome(total=3 * MIB - 1, head=HEAD.replace(b"Microsoft-HTTPAPI/2.0",
-                                                                b"Other/9"))
+                                                                b"Other/9"), bytes_sent=3 * MIB)
     assert judge(case, large_outcome(), short, ctx).mismatches == ["body"]
 
 

@@ -1,16 +1,21 @@
 # HttpSendHttpResponse: specification, proven reference model, conformance suite.
 #
 #   make deps      install what everything below needs (Debian 12 packages)
-#   make conform   run the suite against the reference implementation (IMPL=... for another)
-#   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite
-#   make prove     prove the model with Frama-C WP; writes reports/proof/
+#   make conform   run the suite against the reference implementation (IMPL=... for another);
+#                  writes build/reports/<impl>/ (REPORT_DIR=... for elsewhere)
+#   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite;
+#                  writes only under build/ and fails when it changed a committed file
+#   make publish   refresh the committed results: reports/reference, reports/wine-8.0,
+#                  reports/wine-10.0, reports/proof (or one: publish-reference, publish-wine,
+#                  publish-wine10, publish-proof)
+#   make prove     prove the model with Frama-C WP; writes build/proof/ (PROVE_OUT=...)
 #   make coverage  rule coverage of the cases, branch coverage of the model under the suite
 #   make mutate    mutation score of the suite against mutants of the model
 #   make cases     rewrite the generated cases from tools/gen_cases.py
 #   make bench     measure the suite's speed against the reference adapter
 #   make docs      the browsable site (reports/site/) and reports/traceability.md
-#   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (reports/wine-8.0/)
-#   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (reports/wine-10.0/)
+#   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (build/reports/wine-8.0/)
+#   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (build/reports/wine-10.0/)
 
 SHELL   := /bin/bash
 PYTHON  := /usr/bin/python3
@@ -24,6 +29,10 @@ ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c) $(wildcard harness/ada
 ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h) $(wildcard harness/adapters/common/*.h)
 IMPL    ?= reference
 JOBS    ?= auto
+# Where runs write; the committed reports/ are written only by make publish.
+REPORTS ?= $(BUILD)/reports
+PROVE_OUT ?= $(BUILD)/proof
+export PROVE_OUT
 
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
@@ -101,16 +110,16 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -Iharness/adapters/common -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
 
 # The suite against Wine: one worker, since closing any request queue makes
-# Wine close every queue's listening socket. Writes reports/wine-<version>/.
+# Wine close every queue's listening socket. Writes $(REPORTS)/wine-<version>/.
 # Runs on one prefix wait for each other (flock), for the same reason.
 conform-wine: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
-	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir reports/wine-8.0; \
+	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir $(REPORTS)/wine-8.0; \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
 conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
 	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
-	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
+	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir $(REPORTS)/wine-10.0; \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
@@ -131,9 +140,9 @@ wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 # Both Wine versions: expectations from a fresh observation, then the reports.
 wine-reports:
 	$(MAKE) wine-expectations WINE=wine-8.0
-	$(MAKE) conform-wine
+	$(MAKE) publish-wine
 	$(MAKE) wine-expectations WINE=wine-10.0
-	$(MAKE) conform-wine10
+	$(MAKE) publish-wine10
 
 # Debian 13 with its wine64 (Wine 10.0), about 2.3 GB, outside the repository.
 wine10-chroot: deps-wine
@@ -148,8 +157,20 @@ else ifeq ($(IMPL),wine10)
 conform: conform-wine10
 else
 conform: deps $(BUILD)/hs-reference-adapter
-	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
+	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS) --report-dir $(REPORTS)/$(IMPL)
 endif
+
+# The committed results, refreshed on purpose only: each runs as above into reports/.
+.PHONY: publish publish-reference publish-wine publish-wine10 publish-proof docs-check
+publish: publish-proof publish-reference publish-wine publish-wine10
+publish-reference:
+	$(MAKE) conform REPORTS=reports
+publish-wine:
+	$(MAKE) conform-wine REPORTS=reports
+publish-wine10:
+	$(MAKE) conform-wine10 REPORTS=reports
+publish-proof:
+	$(MAKE) prove PROVE_OUT=reports/proof
 
 # The generated cases (cases/gen-*/), rewritten from tools/gen_cases.py.
 cases:
@@ -173,7 +194,22 @@ bench: deps $(BUILD)/hs-reference-adapter
 pytest: deps-docs $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	$(PYTHON) -m pytest -q tests
 
-test: deps build unit fuzz prove pytest conform conform-wine docs
+# The site and the traceability table under build/, from the committed reports.
+docs-check: deps-docs
+	$(PYTHON) -m tools.docs --out $(BUILD)/site --markdown $(BUILD)/traceability.md
+
+# Writes only under build/; a committed file it changed is an error (the tree's
+# state before, build/git-status.before, must be its state after: empty for a clean checkout).
+test: test-tree-before deps build unit fuzz prove pytest conform conform-wine docs-check
+	@git status --porcelain > $(BUILD)/git-status.after; \
+	if ! cmp -s $(BUILD)/git-status.before $(BUILD)/git-status.after; then \
+	  echo "make test changed the tree (git status --porcelain before / after):" >&2; \
+	  diff $(BUILD)/git-status.before $(BUILD)/git-status.after >&2; exit 1; fi
+	@echo "git status --porcelain: $$(if [ -s $(BUILD)/git-status.after ]; then echo unchanged; else echo empty; fi)"
+
+.PHONY: test-tree-before
+test-tree-before:
+	@mkdir -p $(BUILD) && git status --porcelain > $(BUILD)/git-status.before
 
 clean:
 	rm -rf $(BUILD)

@@ -75,7 +75,7 @@ class HSState:
                             else (CASES_DIR.parent / c.file).resolve()): c for c in self.cases}
         self.by_id = {c.id: c for c in self.cases}
         impl = o("hs_impl") or "reference"
-        report_dir = Path(o("hs_report_dir") or (CASES_DIR.parent / "reports" / impl))
+        report_dir = Path(o("hs_report_dir") or (ROOT / "build" / "reports" / impl))
         exp_path = o("hs_expectations")
         try:
             expectations = load_expectations(exp_path, {c.id: c.rules for c in self.cases},

@@ -50,7 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=5.0, help="per-case timeout in s (5)")
     p.add_argument("--server-token", help="the implementation's Server product token; "
                                           "'*' accepts any token")
-    p.add_argument("--report-dir", help="where to write the reports (reports/<impl>)")
+    p.add_argument("--report-dir", help="where to write the reports (build/reports/<impl>; "
+                                        "the committed reports/<impl> are written by make publish)")
     p.add_argument("--close-wait", type=float, default=1.0,
                    help="how long to wait for a connection to close or a probe (1 s)")
     p.add_argument("--settle", type=float, default=0.02,
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if not selected:
         print("error: no case matches the selection", file=sys.stderr)
         return 2
-    report_dir = args.report_dir or str(ROOT / "reports" / args.impl)
+    report_dir = args.report_dir or str(ROOT / "build" / "reports" / args.impl)
     jobs = args.jobs
     if jobs != "auto":
         if not jobs.isdigit() or int(jobs) < 1:

@@ -34,7 +34,7 @@ class RunConfig:
     model_token: str | None = DEFAULT_TOKEN
     close_wait: float = 1.0
     settle: float = 0.02
-    report_dir: Path = ROOT / "reports" / "reference"
+    report_dir: Path = ROOT / "build" / "reports" / "reference"
     expectations: Path | None = None
     expectations_data: Expectations = field(default_factory=Expectations)
     log_dir: Path | None = None             # the adapters' logs (default report_dir/logs)

@@ -1,6 +1,8 @@
 # HttpSendHttpResponse: specification, proven reference model, conformance suite.
 #
 #   make deps      install what everything below needs (Debian 12 packages)
+#   make deps-conform  only what running the suite needs (gcc, make, pytest, pycurl, jsonschema)
+#   make oracle    build the reference adapter, the oracle every run compares with
 #   make conform   run the suite against the reference implementation (IMPL=... for another);
 #                  writes build/reports/<impl>/ (REPORT_DIR=... for elsewhere)
 #   make test      the project's tests: unit tests, proof gate, spec and harness self-tests, suite;
@@ -37,6 +39,9 @@ export PROVE_OUT
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml \
                 libcurl4-openssl-dev curl ca-certificates
+# Running the suite (harness.run, pytest cases/) and building the oracle: nothing more.
+CONFORM_PACKAGES := build-essential python3 python3-pytest python3-pytest-xdist python3-pycurl \
+                    python3-jsonschema
 # The Win32 adapter, cross-built, and Wine to run it (make deps-wine).
 WIN32_SRC := $(wildcard harness/adapters/win32/*.c) $(wildcard harness/adapters/common/*.c)
 WIN32_HDR := $(wildcard harness/adapters/win32/*.h) $(wildcard harness/adapters/common/*.h)
@@ -49,16 +54,22 @@ export HS_WINE10_CHROOT := $(WINE10_CHROOT)
 DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python3-selenium
 
 .PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports
-.PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
+.PHONY: cases all deps deps-conform oracle deps-docs docs build unit fuzz prove prove-replay conform coverage mutate bench test pytest clean
 
 all: build
 
 # Idempotent (tools/install-packages.sh installs only what is missing), then lets
 # why3 find the provers.
-deps:
+deps: deps-conform
 	@tools/install-packages.sh $(DEB_PACKAGES)
 	@why3 config detect >/dev/null 2>&1 || true
 	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
+
+# Idempotent, like deps.
+deps-conform:
+	@tools/install-packages.sh $(CONFORM_PACKAGES)
+
+oracle: $(BUILD)/hs-reference-adapter
 
 # Idempotent, like deps.
 deps-docs:
@@ -112,12 +123,12 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 # The suite against Wine: one worker, since closing any request queue makes
 # Wine close every queue's listening socket. Writes $(REPORTS)/wine-<version>/.
 # Runs on one prefix wait for each other (flock), for the same reason.
-conform-wine: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
+conform-wine: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
 	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir $(REPORTS)/wine-8.0; \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
-conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
+conform-wine10: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
 	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
 	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir $(REPORTS)/wine-10.0; \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
@@ -156,7 +167,7 @@ conform: conform-wine
 else ifeq ($(IMPL),wine10)
 conform: conform-wine10
 else
-conform: deps $(BUILD)/hs-reference-adapter
+conform: deps-conform $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS) --report-dir $(REPORTS)/$(IMPL)
 endif
 

@@ -111,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     if not selected:
         print("error: no case matches the selection", file=sys.stderr)
         return 2
+    for command in {adapter, oracle}:
+        problem = ensure_oracle(command)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     report_dir = args.report_dir or str(ROOT / "build" / "reports" / args.impl)
     jobs = args.jobs
     if jobs != "auto":
@@ -156,6 +161,38 @@ def main(argv: list[str] | None = None) -> int:
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         return 1                     # failed items (FAIL, CRASH, ... XPASS) or an interruption
     return 1 if run_failed(records) or getattr(st, "stale", None) else 0
+
+
+def ensure_oracle(command: str) -> str | None:
+    """Build the reference adapter (make oracle) when the command is it and it is missing;
+    None when it is there, else what went wrong and the command to run."""
+    if command.startswith("tcp:"):
+        return None
+    try:
+        program = split_command(command)[0]
+    except (ValueError, IndexError):
+        return None
+    path = Path(program) if Path(program).is_absolute() else ROOT / program
+    if path.resolve() != (ROOT / DEFAULT_ORACLE).resolve() or path.exists():
+        return None
+    how = f"make -C {_shell_word(str(ROOT))} oracle"
+    print(f"the oracle {DEFAULT_ORACLE} is missing: building it ({how})", file=sys.stderr)
+    import shutil
+    import subprocess
+    if shutil.which("make") is None or shutil.which(os.environ.get("CC", "gcc")) is None:
+        return (f"the oracle {DEFAULT_ORACLE} is missing and make or a C compiler is not "
+                f"installed; run: make -C {_shell_word(str(ROOT))} deps-conform oracle "
+                "(or: apt-get install build-essential)")
+    r = subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "oracle"],
+                       stdout=sys.stderr)
+    if r.returncode != 0 or not path.exists():
+        return f"building the oracle failed; run: {how}"
+    return None
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+    return shlex.quote(text)
 
 
 def _bad_adapter(command: str) -> str | None:

@@ -41,9 +41,6 @@ def case(judged_case):
     return judged_case
 
 
-@pytest.fixture
-def ctx(rules):
-    return Context(rules=rules, impl_label="impl")
 
 
 def outcome(wire=RESP, rc1=0, rc2=1229, fate="open", rule2="CALL-ID-FINISHED", head_end=None):

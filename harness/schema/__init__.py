@@ -55,8 +55,8 @@ HEXID_RE = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
 RESERVED_REF_PREFIX = "hsprobe"
 
 TOP_KEYS = {"id", "title", "rules", "level", "description", "needs", "request", "call", "expect"}
-REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then", "pipelined_with",
-                "pause_reading"}
+REQUEST_KEYS = {"name", "raw", "via", "why_raw", "conn", "close_after_send", "then",
+                "pipelined_with", "pause_reading"}
 CALL_COMMON = {"fn", "id", "flags", "queue", "reserved1", "reserved2", "bytes_sent",
                "overlapped", "op", "log", "chunks", "chunks_null", "expect"}
 CALL_RESPONSE_ONLY = {"status", "reason", "reason_null", "version", "resp_flags", "known",
@@ -288,6 +288,24 @@ def curl_expressible(raw: bytes) -> str | None:
     return None
 
 
+SHARED_REASON = "several requests on one connection (pipelined or kept alive)"
+
+
+def raw_reason(raw: bytes | None, close: bool = False, then: bytes | None = None,
+               shared: bool = False) -> str | None:
+    """Why a request cannot go through libcurl, or None when it can."""
+    if raw is None:
+        return "no request"
+    why = curl_expressible(raw)
+    if why:
+        return why
+    if close:
+        return "the client closes its side after sending (close_after_send)"
+    if then is not None:
+        return "bytes follow the request on the connection (then: opaque traffic)"
+    return SHARED_REASON if shared else None
+
+
 def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
     f = f"request[{i}]"
     if not isinstance(r, dict):
@@ -327,6 +345,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
             c.err(f + ".pipelined_with", "a request cannot be pipelined with itself")
             pipelined = None
     why_not = curl_expressible(raw) if raw is not None else "no request"
+    why_raw = c.string(r["why_raw"], f + ".why_raw") if "why_raw" in r else None
     if "via" in r:
         via = c.choice(r["via"], f + ".via", VIAS)
         if via == "curl" and why_not:
@@ -335,7 +354,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
             c.err(f + ".via", "curl cannot be used with close_after_send or then")
     else:
         via = "raw" if (why_not or close or then is not None) else "curl"
-    return {"name": name, "raw": raw, "via": via, "conn": conn,
+    return {"name": name, "raw": raw, "via": via, "why_raw": why_raw, "conn": conn,
             "close_after_send": bool(close), "then": then, "pipelined_with": pipelined,
             "pause_reading": bool(pause),
             "_via_given": "via" in r, "_conn_given": "conn" in r}
@@ -971,6 +990,12 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
                 c.err(f"request[{n}].via", "a curl request must have its connection to "
                                            "itself (use via = \"raw\")")
             r["via"] = "raw"
+        f = f"request[{n}].why_raw"
+        reason = raw_reason(r["raw"], r["close_after_send"], r["then"], shared)
+        if r["via"] != "raw":
+            if r["why_raw"] is not None:
+                c.err(f, "only for a request with via = \"raw\"")
+        r["why_raw"] = (r["why_raw"] or reason) if r["via"] == "raw" else None
     for r in requests:
         del r["_via_given"], r["_conn_given"]
     case["expect"] = _check_expect(c, data.get("expect"), conns)

@@ -162,6 +162,21 @@ def test_via_defaults(tmp_path, rules):
     assert "request[1].via: curl cannot send this request" in err
 
 
+def test_raw_says_why(tmp_path, rules):
+    """A request goes raw only with a reason: the loader's, or why_raw in the case."""
+    base = GOOD.format(id="a-case")
+    put = base.replace("GET /", "PUT /")
+    assert load_case(write_case(tmp_path, put), rules).requests[0].why_raw.startswith("method PUT")
+    pinned = base.replace('name = "r1"', 'name = "r1"\nvia = "raw"')
+    err = errors_of(tmp_path, rules, pinned)
+    assert "request[1].why_raw: missing: curl could send this request" in err
+    given = pinned.replace('via = "raw"', 'via = "raw"\nwhy_raw = "the test says so"')
+    r = load_case(write_case(tmp_path, given), rules).requests[0]
+    assert (r.via, r.why_raw) == ("raw", "the test says so")
+    err = errors_of(tmp_path, rules, base.replace('name = "r1"', 'name = "r1"\nwhy_raw = "x"'))
+    assert "request[1].why_raw: only for a request with via = \"raw\"" in err
+
+
 @pytest.mark.parametrize("raw, ok", [
     (b"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n", True),
     (b"HEAD /x HTTP/1.0\r\nHost: {host}\r\n\r\n", True),

@@ -995,6 +995,9 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
         if r["via"] != "raw":
             if r["why_raw"] is not None:
                 c.err(f, "only for a request with via = \"raw\"")
+        elif r["why_raw"] is None and reason is None:
+            c.err(f, "missing: curl could send this request; say why it goes raw "
+                     "(or leave via out)")
         r["why_raw"] = (r["why_raw"] or reason) if r["via"] == "raw" else None
     for r in requests:
         del r["_via_given"], r["_conn_given"]

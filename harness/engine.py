@@ -881,7 +881,7 @@ class Session:
     def _start_curl(self, r: Request, c: _Conn, raw: bytes, deadline: float) -> None:
         if pycurl is None:
             raise AdapterError("pycurl is not installed")
-        from .schema import parse_request
+        from .request import parse_request
         req = parse_request(raw)
         if self.relay is None:
             self.relay = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 from harness.cases import CaseLoadError, load_case, load_cases
-from harness.schema import CaseSchemaError, curl_expressible, level_fits
+from harness.request import curl_expressible
+from harness.schema import CaseSchemaError, level_fits
 
 GOOD = '''
 id = "{id}"

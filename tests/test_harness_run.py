@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from harness.runner import RunConfig, Runner
-from harness.schema import RESULTS_SCHEMA_FILE, validate_json
+from harness.schema.validate import RESULTS_SCHEMA_FILE, validate_json
 
 FAULTS = [
     # fault, case, verdict, mismatch classes

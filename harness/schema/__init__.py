@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..request import curl_expressible, raw_reason
+
 LEVELS = ("MUST", "SHOULD", "IMPL", "UNDEF", "INFO")
 VIAS = ("curl", "raw")
 FATES = ("open", "closed", "any")
@@ -221,89 +223,6 @@ def level_fits(level: str, classes: set[str]) -> bool:
     if level == "INFO" or level == derived:
         return True
     return level == "SHOULD" and derived in ("MUST", "IMPL")
-
-
-# ---------------------------------------------------------------- requests
-
-_REQ_LINE_RE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.([01])$")
-_NOT_CURL_SAFE = re.compile(rb"[^\t\r\n\x20-\x7e]")
-_HDR_RE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$")
-
-
-def parse_request(raw: bytes) -> dict | None:
-    """Split a raw HTTP/1.x request into method, target, version, headers and body,
-    or None when it is not a plain, well-formed request."""
-    end = raw.find(b"\r\n\r\n")
-    if end < 0:
-        return None
-    head, body = raw[:end], raw[end + 4:]
-    lines = head.split(b"\r\n")
-    m = _REQ_LINE_RE.match(lines[0])
-    if not m:
-        return None
-    headers = []
-    for line in lines[1:]:
-        if b"\n" in line or b"\r" in line:
-            return None
-        hm = _HDR_RE.match(line)
-        if not hm:
-            return None
-        headers.append((hm.group(1).decode("latin-1"), hm.group(2).decode("latin-1")))
-    return {"method": m.group(1).decode(), "target": m.group(2).decode("latin-1"),
-            "version": "1." + m.group(3).decode(), "headers": headers, "body": body}
-
-
-def curl_expressible(raw: bytes) -> str | None:
-    """None when libcurl can send this request as written, else the reason why not."""
-    req = parse_request(raw.replace(b"{host}", b"127.0.0.1:1"))
-    if req is None:
-        return "not a plain HTTP/1.0 or HTTP/1.1 request with well-formed headers"
-    if _NOT_CURL_SAFE.search(raw[:raw.find(b"\r\n\r\n")]):
-        return ("a NUL, control or non-ASCII byte in the request line or a header "
-                "(libcurl takes them as text)")
-    if req["method"] not in ("GET", "HEAD", "POST"):
-        return f"method {req['method']} (curl is used for GET, HEAD and POST)"
-    names = [n.lower() for n, _ in req["headers"]]
-    if "transfer-encoding" in names:
-        return "a request Transfer-Encoding"
-    if names.count("host") != 1 or names.count("content-length") > 1:
-        return "not exactly one Host header, or several Content-Length headers"
-    length = None
-    for n, v in req["headers"]:
-        if n.lower() == "content-length":
-            if not v.isdigit():
-                return "a non-numeric Content-Length"
-            length = int(v)
-    if length is None:
-        length = 0
-    if len(req["body"]) != length:
-        return "the body does not match its Content-Length (or bytes follow the request)"
-    if req["body"] and req["method"] != "POST":
-        return "a body on a request other than POST"
-    if req["method"] == "POST" and length == 0 and "content-length" not in names:
-        return "a POST without Content-Length"
-    for n, v in req["headers"]:
-        if n.lower() == "expect":
-            return "an Expect header"
-    return None
-
-
-SHARED_REASON = "several requests on one connection (pipelined or kept alive)"
-
-
-def raw_reason(raw: bytes | None, close: bool = False, then: bytes | None = None,
-               shared: bool = False) -> str | None:
-    """Why a request cannot go through libcurl, or None when it can."""
-    if raw is None:
-        return "no request"
-    why = curl_expressible(raw)
-    if why:
-        return why
-    if close:
-        return "the client closes its side after sending (close_after_send)"
-    if then is not None:
-        return "bytes follow the request on the connection (then: opaque traffic)"
-    return SHARED_REASON if shared else None
 
 
 def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
@@ -1029,44 +948,3 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     if c.errors:
         raise CaseSchemaError(file, c.errors)
     return case
-
-
-# ---------------------------------------------------------------- JSON Schema subset
-
-RESULTS_SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
-_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
-               "integer": int, "number": (int, float)}
-
-
-def validate_json(value: Any, schema: dict, path: str = "$") -> list[str]:
-    """Check `value` against the subset of JSON Schema that results.schema.json
-    uses (type, const, enum, required, properties, additionalProperties, items).
-    Returns the problems, each naming the JSON path."""
-    errors: list[str] = []
-    if "const" in schema and value != schema["const"]:
-        errors.append(f"{path}: expected {schema['const']!r}, got {value!r}")
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{path}: {value!r} is not one of {schema['enum']}")
-    if "type" in schema:
-        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        ok = False
-        for t in types:
-            py = _JSON_TYPES[t]
-            if isinstance(value, py) and not (t in ("integer", "number") and isinstance(value, bool)):
-                ok = True
-        if not ok:
-            return errors + [f"{path}: expected {' or '.join(types)}, got {type(value).__name__}"]
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                errors.append(f"{path}: missing {key!r}")
-        props = schema.get("properties", {})
-        for key, v in value.items():
-            if key in props:
-                errors += validate_json(v, props[key], f"{path}.{key}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                errors += validate_json(v, schema["additionalProperties"], f"{path}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for i, v in enumerate(value):
-            errors += validate_json(v, schema["items"], f"{path}[{i}]")
-    return errors

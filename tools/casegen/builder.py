@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from harness.schema import raw_reason
+from harness.request import raw_reason
 from harness.spec import load_rules
 
 from . import oracle as o

@@ -8,6 +8,8 @@ implements the same faults.
 """
 
 import json
+import subprocess
+import sys
 
 import pytest
 from lxml import etree
@@ -286,3 +288,24 @@ def test_list_and_rule_selection(harness_run, root):
     assert lines and all("CONN-OPAQUE" in line for line in lines)
     p = harness_run("--impl", "nonesuch")
     assert p.returncode == 2 and "unknown implementation" in p.stderr
+
+
+# ------------------------------------------------------------------ pytest cases/
+
+def test_pytest_on_cases_selects_by_marker_and_keyword(root, by_id):
+    """pytest cases/ is an entry point: markers for rules, families, classes, level and
+    area (-m), case ids (-k)."""
+    def collected(*args):
+        p = subprocess.run([sys.executable, "-m", "pytest", "cases/", "--co", "-q",
+                            "-p", "no:cacheprovider", *args], cwd=root, capture_output=True,
+                           text=True, timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        return {line.split("::")[-1] for line in p.stdout.splitlines() if "::" in line}
+    wire_date = collected("-m", "WIRE-DATE")
+    assert wire_date == {i for i, c in by_id.items() if "WIRE-DATE" in c.rules}
+    assert collected("-m", "WIRE and not UNDEF") == {
+        i for i, c in by_id.items() if any(r.startswith("WIRE-") for r in c.rules)
+        and "UNDEF" not in c.rule_classes.values()}
+    assert collected("-m", "level-IMPL and area-conn") == {
+        i for i, c in by_id.items() if c.level == "IMPL" and c.area == "conn"}
+    assert collected("-k", "opaque") == {i for i in by_id if "opaque" in i}

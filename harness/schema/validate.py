@@ -52,6 +52,8 @@ def case_schema_errors(data: Any) -> list[str]:
 
 
 _WEAK = ("type", "required", "not")
+_NAMES = {"integer": "an integer", "string": "a string", "boolean": "true/false",
+          "array": "a list", "object": "a table", "number": "a number"}
 
 
 def _case_error(e) -> list[str]:
@@ -83,7 +85,8 @@ def _case_error(e) -> list[str]:
         return [f"{where}: {e.instance} is out of range "
                 f"{schema.get('minimum', '')}..{schema.get('maximum', '')}"]
     if e.validator == "type":
-        return [f"{where}: expected {' or '.join(_list(e.validator_value))}, got {_show(e.instance)}"]
+        return [f"{where}: expected {' or '.join(_NAMES.get(t, t) for t in _list(e.validator_value))}"
+                f", got {_show(e.instance)}"]
     if e.validator == "minItems" and e.validator_value == 1:
         return [f"{where}: must not be empty"]
     return [f"{where}: {e.message}"]

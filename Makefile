@@ -1,9 +1,16 @@
 # HttpSendHttpResponse: specification, proven reference model, conformance suite.
 #
 #   make deps      install what everything below needs (Debian 12 packages)
-#   make conform   run the suite against the reference implementation (IMPL=... for another)
-#   make test      the project's tests: unit tests, proof replay, spec and harness self-tests, suite
-#   make prove     prove the model with Frama-C WP, reusing and extending the WP cache; writes reports/proof/
+#   make deps-conform  only what running the suite needs (gcc, make, pytest, pycurl, jsonschema)
+#   make oracle    build the reference adapter, the oracle every run compares with
+#   make conform   run the suite against the reference implementation (IMPL=... for another);
+#                  writes build/reports/<impl>/ (REPORT_DIR=... for elsewhere)
+#   make test      the project's tests: unit tests, proof replay, spec and harness self-tests, suite;
+#                  writes only under build/ and fails when it changed a committed file
+#   make publish   refresh the committed results: reports/reference, reports/wine-8.0,
+#                  reports/wine-10.0, reports/proof (or one: publish-reference, publish-wine,
+#                  publish-wine10, publish-proof)
+#   make prove     prove the model with Frama-C WP, reusing and extending the WP cache; writes build/proof/ (PROVE_OUT=...)
 #   make prove-replay  replay the committed WP cache, running no prover (part of make test)
 #   make prove-rebuild prove from scratch and replace the WP cache with exactly what that run used
 #   make coverage  rule coverage of the cases, branch coverage of the model under the suite
@@ -11,8 +18,8 @@
 #   make cases     rewrite the generated cases from tools/gen_cases.py
 #   make bench     measure the suite's speed against the reference adapter
 #   make docs      the browsable site (reports/site/) and reports/traceability.md
-#   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (reports/wine-8.0/)
-#   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (reports/wine-10.0/)
+#   make conform IMPL=wine    the suite against Wine 8.0's HTTP Server API (build/reports/wine-8.0/)
+#   make conform IMPL=wine10  the same against Wine 10.0 in a Debian 13 chroot (build/reports/wine-10.0/)
 #   make explore IMPL=<name> BUDGET=<s>  generated exchanges against the model (cases/found/)
 #   make windows-kit   build/windows-kit/hs-conformance-windows-kit.zip: the adapter and script for a run on Windows
 
@@ -28,10 +35,17 @@ ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c) $(wildcard harness/ada
 ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h) $(wildcard harness/adapters/common/*.h)
 IMPL    ?= reference
 JOBS    ?= auto
+# Where runs write; the committed reports/ are written only by make publish.
+REPORTS ?= $(BUILD)/reports
+PROVE_OUT ?= $(BUILD)/proof
+export PROVE_OUT
 
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml python3-hypothesis \
                 libcurl4-openssl-dev curl ca-certificates
+# Running the suite (harness.run, pytest cases/) and building the oracle: nothing more.
+CONFORM_PACKAGES := build-essential python3 python3-pytest python3-pytest-xdist python3-pycurl \
+                    python3-jsonschema
 # The Win32 adapter, cross-built, and Wine to run it (make deps-wine).
 WIN32_SRC := $(wildcard harness/adapters/win32/*.c) $(wildcard harness/adapters/common/*.c)
 WIN32_HDR := $(wildcard harness/adapters/win32/*.h) $(wildcard harness/adapters/common/*.h)
@@ -45,16 +59,22 @@ DOCS_PACKAGES := python3-jinja2 python3-markdown chromium chromium-driver python
 
 .PHONY: deps-wine build-win32 conform-wine conform-wine10 wine10-chroot wine-expectations wine-reports windows-kit
 .PHONY: explore explore-oracle
-.PHONY: cases all deps deps-docs docs build unit fuzz prove prove-replay prove-rebuild conform coverage mutate bench test pytest clean
+.PHONY: cases all deps deps-conform oracle deps-docs docs build unit fuzz prove prove-replay prove-rebuild conform coverage mutate bench test pytest clean
 
 all: build
 
 # Idempotent (tools/install-packages.sh installs only what is missing), then lets
 # why3 find the provers.
-deps:
+deps: deps-conform
 	@tools/install-packages.sh $(DEB_PACKAGES)
 	@why3 config detect >/dev/null 2>&1 || true
 	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
+
+# Idempotent, like deps.
+deps-conform:
+	@tools/install-packages.sh $(CONFORM_PACKAGES)
+
+oracle: $(BUILD)/hs-reference-adapter
 
 # Idempotent, like deps.
 deps-docs:
@@ -114,16 +134,16 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -Iharness/adapters/common -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
 
 # The suite against Wine: one worker, since closing any request queue makes
-# Wine close every queue's listening socket. Writes reports/wine-<version>/.
+# Wine close every queue's listening socket. Writes $(REPORTS)/wine-<version>/.
 # Runs on one prefix wait for each other (flock), for the same reason.
-conform-wine: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
+conform-wine: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
-	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir reports/wine-8.0; \
+	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir $(REPORTS)/wine-8.0; \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
-conform-wine10: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
+conform-wine10: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
 	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
-	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir reports/wine-10.0; \
+	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir $(REPORTS)/wine-10.0; \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
@@ -149,9 +169,9 @@ wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 # Both Wine versions: expectations from a fresh observation, then the reports.
 wine-reports:
 	$(MAKE) wine-expectations WINE=wine-8.0
-	$(MAKE) conform-wine
+	$(MAKE) publish-wine
 	$(MAKE) wine-expectations WINE=wine-10.0
-	$(MAKE) conform-wine10
+	$(MAKE) publish-wine10
 
 # Debian 13 with its wine64 (Wine 10.0), about 2.3 GB, outside the repository.
 wine10-chroot: deps-wine
@@ -175,8 +195,8 @@ conform: conform-wine
 else ifeq ($(IMPL),wine10)
 conform: conform-wine10
 else
-conform: deps $(BUILD)/hs-reference-adapter
-	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS)
+conform: deps-conform $(BUILD)/hs-reference-adapter
+	$(PYTHON) -m harness.run --impl $(IMPL) --jobs $(JOBS) --report-dir $(REPORTS)/$(IMPL)
 endif
 
 # Property-based exploration (harness/explore.py): exchanges drawn by Hypothesis run on the
@@ -196,6 +216,18 @@ endif
 
 explore-oracle: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.explore --oracle-check --budget $(BUDGET) --seed $(SEED)
+
+# The committed results, refreshed on purpose only: each runs as above into reports/.
+.PHONY: publish publish-reference publish-wine publish-wine10 publish-proof docs-check
+publish: publish-proof publish-reference publish-wine publish-wine10
+publish-reference:
+	$(MAKE) conform REPORTS=reports
+publish-wine:
+	$(MAKE) conform-wine REPORTS=reports
+publish-wine10:
+	$(MAKE) conform-wine10 REPORTS=reports
+publish-proof:
+	$(MAKE) prove PROVE_OUT=reports/proof
 
 # The generated cases (cases/gen-*/), rewritten from tools/gen_cases.py.
 cases:
@@ -220,7 +252,22 @@ bench: deps $(BUILD)/hs-reference-adapter
 pytest: deps-docs $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	$(PYTHON) -m pytest -q tests
 
-test: deps build unit fuzz prove-replay pytest conform conform-wine docs
+# The site and the traceability table under build/, from the committed reports.
+docs-check: deps-docs
+	$(PYTHON) -m tools.docs --out $(BUILD)/site --markdown $(BUILD)/traceability.md
+
+# Writes only under build/; a committed file it changed is an error (the tree's
+# state before, build/git-status.before, must be its state after: empty for a clean checkout).
+test: test-tree-before deps build unit fuzz prove-replay pytest conform conform-wine docs-check
+	@git status --porcelain > $(BUILD)/git-status.after; \
+	if ! cmp -s $(BUILD)/git-status.before $(BUILD)/git-status.after; then \
+	  echo "make test changed the tree (git status --porcelain before / after):" >&2; \
+	  diff $(BUILD)/git-status.before $(BUILD)/git-status.after >&2; exit 1; fi
+	@echo "git status --porcelain: $$(if [ -s $(BUILD)/git-status.after ]; then echo unchanged; else echo empty; fi)"
+
+.PHONY: test-tree-before
+test-tree-before:
+	@mkdir -p $(BUILD) && git status --porcelain > $(BUILD)/git-status.before
 
 clean:
 	rm -rf $(BUILD)

@@ -339,7 +339,7 @@ def _wait_checks(call, res, model, own: int | None) -> list[tuple[str, bool, str
 
 def _request_assertions(case: Case, impl: Outcome) -> list[Assertion]:
     """The verb and version of every request the adapter delivered are those sent."""
-    from .schema import parse_request
+    from .request import parse_request
     items = []
     for r in case.requests:
         got = impl.received.get(r.name)

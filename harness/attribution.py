@@ -43,7 +43,8 @@ the spec.
 from __future__ import annotations
 
 from .cases import Call, Case
-from .schema import KNOWN_HEADERS, parse_request
+from .request import parse_request
+from .schema import KNOWN_HEADERS
 
 FLAG_DISCONNECT, FLAG_MORE_DATA, FLAG_OPAQUE = 0x1, 0x2, 0x40
 

@@ -43,6 +43,7 @@ class Request:
     then: bytes | None = None
     pipelined_with: str | None = None       # sent in the same write as that request
     pause_reading: bool = False             # the client does not read until a resume step
+    why_raw: str | None = None              # via = "raw": why not libcurl (written or derived)
 
     def raw_for(self, hostport: str) -> bytes:
         return self.raw.replace(b"{host}", hostport.encode("ascii"))

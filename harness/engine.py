@@ -41,6 +41,7 @@ request has no final send yet is "open" when no end of stream arrived.
 from __future__ import annotations
 
 import os
+import re
 import select
 import socket
 import time
@@ -891,7 +892,7 @@ class Session:
     def _start_curl(self, r: Request, c: _Conn, raw: bytes, deadline: float) -> None:
         if pycurl is None:
             raise AdapterError("pycurl is not installed")
-        from .schema import parse_request
+        from .request import parse_request
         req = parse_request(raw)
         if self.relay is None:
             self.relay = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -900,18 +901,22 @@ class Session:
             self.relay.setblocking(False)
         if self.multi is None:
             self.multi = pycurl.CurlMulti()
+            self.multi.setopt(pycurl.M_MAXCONNECTS, 4)   # old relay connections leave soon
         e = pycurl.Curl()
         rhost, rport = self.relay.getsockname()
         body = bytearray()
         state = {"request": r.name, "done": False, "code": None, "error": "", "status": None,
-                 "body": body, "headers": []}
+                 "body": body, "headers": [], "reuse": None}
         e.hs_state = state
         e.setopt(pycurl.URL, f"http://{rhost}:{rport}{req['target']}")
         e.setopt(pycurl.NOPROXY, "*")
         e.setopt(pycurl.PROXY, "")
         e.setopt(pycurl.NOSIGNAL, 1)
-        e.setopt(pycurl.FORBID_REUSE, 1)
+        # a fresh connection for each request; reuse is not forbidden, so that curl says
+        # whether it would have kept the connection ("left intact") or closed it
         e.setopt(pycurl.FRESH_CONNECT, 1)
+        e.setopt(pycurl.VERBOSE, 1)
+        e.setopt(pycurl.DEBUGFUNCTION, lambda kind, text: _curl_info(state, kind, text))
         e.setopt(pycurl.TIMEOUT_MS, max(100, int((deadline - time.monotonic()) * 1000)))
         e.setopt(pycurl.CONNECTTIMEOUT_MS, 2000)
         e.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_0 if req["version"] == "1.0"
@@ -964,10 +969,10 @@ class Session:
                 except pycurl.error:
                     pass
                 self.curl_running -= 1
-                st.update(done=True, code=None, error="did not finish")
+                st.update(done=True, code=None, error="did not finish", reuse=None)
             out.curl[st["request"]] = {
                 "code": st["code"], "error": st["error"], "status": st["status"],
-                "body_bytes": len(st["body"]),
+                "body_bytes": len(st["body"]), "reuse": st["reuse"],
                 "status_line": (st["headers"][0].decode("latin-1").rstrip("\r\n")
                                 if st["headers"] else None),
             }
@@ -1106,3 +1111,23 @@ def _count(field_text: str, prefix: str) -> int | str:
 
 def _short(text: str, n: int = 120) -> str:
     return repr(text if len(text) <= n else text[:n] + "...")
+
+
+_CURL_CONN = re.compile(rb"^Connected to .*\(#(\d+)\)")
+_CURL_KEPT = re.compile(rb"^Connection #(\d+) to host .* left intact")
+_CURL_CLOSED = re.compile(rb"^Closing connection #?(\d+)")
+
+
+def _curl_info(state: dict, kind: int, text: bytes) -> None:
+    """libcurl's informational lines (CURLINFO_TEXT): whether it keeps the request's
+    connection for reuse ("left intact") or closes it, before the transfer is done."""
+    if kind != 0 or state["done"]:
+        return
+    m = _CURL_CONN.match(text)
+    if m:
+        state["conn_no"] = m.group(1)
+        return
+    for pattern, reuse in ((_CURL_KEPT, True), (_CURL_CLOSED, False)):
+        m = pattern.match(text)
+        if m and m.group(1) == state.get("conn_no"):
+            state["reuse"] = reuse

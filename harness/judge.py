@@ -76,6 +76,10 @@ class Result:
             "calls": [r.to_dict() for r in o.calls] if o else [],
             "connections": {n: r.fate for n, r in o.conns.items()} if o else {},
             "curl": dict(o.curl) if o else {},
+            "curl_disagrees": curl_disagreements(self.verdict, o.curl if o else {}, {
+                n: len(o.conns[c.conn_of(n)].wire) for n in o.curl
+                if c.conn_of(n) in o.conns} if o else {}),
+            "raw_requests": {r.name: r.why_raw or "" for r in c.requests if r.via == "raw"},
             "duration_s": round(self.duration, 6),
         }
         if full:
@@ -84,6 +88,23 @@ class Result:
             d["wire"] = {n: r.wire.decode("latin-1") for n, r in o.conns.items()} if o else {}
             d["adapter_log"] = o.log if o else ""
         return d
+
+
+def curl_disagreements(verdict: str, curl: dict, wire_bytes: dict[str, int]) -> list[str]:
+    """Where libcurl's view of the implementation's response differs from the verdict:
+    curl fails on bytes the judge accepts (PASS, XPASS; a connection with no bytes at all
+    is no disagreement), or completes a transfer whose bytes the judge rejects (FAIL,
+    XFAIL); one line per request."""
+    out = []
+    for name, v in sorted(curl.items()):
+        if verdict in ("PASS", "XPASS") and v.get("code") != 0 and wire_bytes.get(name):
+            why = (f"curl error {v['code']}: {v['error']}" if v.get("code") is not None
+                   else f"curl {v.get('error') or 'did not finish'}")
+            out.append(f"{name}: curl fails on bytes the judge accepts ({why})")
+        elif verdict in ("FAIL", "XFAIL") and v.get("code") == 0:
+            out.append(f"{name}: curl accepts bytes the judge rejects (status {v.get('status')}, "
+                       f"{v.get('body_bytes')} body bytes)")
+    return out
 
 
 @dataclass

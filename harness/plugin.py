@@ -1,4 +1,11 @@
-"""The pytest plugin behind `python3 -m harness.run`.
+"""The pytest plugin behind `python3 -m harness.run` and `pytest cases/`.
+
+`pytest cases/ [--impl NAME] [--adapter CMD] [--expectations FILE] [--report-dir DIR]`
+loads it through cases/conftest.py (the implementation defaults to the reference);
+harness.run loads it with -p and passes every option. Each case carries markers:
+its rule ids (WIRE-DATE), their families (WIRE), their classes (OBS, DOC, RFC, IMPL,
+UNDEF), its level (level-MUST) and its area (area-wire), so -m and -k select cases;
+--lf/--ff use pytest's cache (harness.run keeps it in build/pytest-cache).
 
 Each case file cases/<area>/<id>.toml becomes one test item. Every process
 that runs items (the main one, or each pytest-xdist worker) keeps one Runner:
@@ -10,7 +17,9 @@ the reports at the end.
 Options (all given by harness.run): --hs-impl, --hs-adapter, --hs-oracle,
 --hs-case (repeatable glob), --hs-rule (repeatable glob), --hs-expectations,
 --hs-timeout, --hs-server-token, --hs-model-token, --hs-report-dir,
---hs-close-wait, --hs-settle, --hs-cases-dir, --hs-jobs, --hs-no-reports.
+--hs-close-wait, --hs-settle, --hs-cases-dir, --hs-jobs, --hs-no-reports; the
+first ones also without "hs-" (--impl, --adapter, --oracle, --expectations,
+--server-token, --report-dir, --no-reports) for pytest users.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from .cases import CASES_DIR, ROOT, SPEC_DIR, Case, CaseLoadError, load_cases
 from .expectations import ExpectationsError, load_expectations, stale_rules
 from .judge import BAD
 from .report import totals, write_reports
-from .runner import DEFAULT_ORACLE, DEFAULT_TOKEN, RunConfig, Runner
+from .runner import DEFAULT_ORACLE, DEFAULT_TOKEN, RunConfig, Runner, resolve_impl
 from .spec import load_rules
 
 RESULT_KEY = "hs_result"
@@ -44,21 +53,28 @@ def _shown(path) -> str:
 
 def pytest_addoption(parser):
     g = parser.getgroup("hs", "HttpSendHttpResponse conformance")
-    g.addoption("--hs-impl", default=None)
-    g.addoption("--hs-adapter", default=None)
-    g.addoption("--hs-oracle", default=DEFAULT_ORACLE)
+    g.addoption("--impl", "--hs-impl", dest="hs_impl", default=None,
+                help="implementation name (harness/impls.toml; default reference)")
+    g.addoption("--adapter", "--hs-adapter", dest="hs_adapter", default=None,
+                help="adapter command or tcp:HOST:PORT (default from harness/impls.toml)")
+    g.addoption("--oracle", "--hs-oracle", dest="hs_oracle", default=None,
+                help=f"the reference adapter (default {DEFAULT_ORACLE})")
     g.addoption("--hs-case", action="append", default=[])
     g.addoption("--hs-rule", action="append", default=[])
-    g.addoption("--hs-expectations", default=None)
-    g.addoption("--hs-timeout", type=float, default=5.0)
-    g.addoption("--hs-server-token", default=DEFAULT_TOKEN)
+    g.addoption("--expectations", "--hs-expectations", dest="hs_expectations", default=None,
+                help="expectations file (default from harness/impls.toml)")
+    g.addoption("--hs-timeout", type=float, default=5.0, help="per-case timeout in s (5)")
+    g.addoption("--server-token", "--hs-server-token", dest="hs_server_token", default=None,
+                help="the implementation's Server product token ('*': any)")
     g.addoption("--hs-model-token", default=DEFAULT_TOKEN)
-    g.addoption("--hs-report-dir", default=None)
+    g.addoption("--report-dir", "--hs-report-dir", dest="hs_report_dir", default=None,
+                help="where the suite's reports go (build/reports/<impl>)")
     g.addoption("--hs-close-wait", type=float, default=1.0)
     g.addoption("--hs-settle", type=float, default=0.02)
     g.addoption("--hs-cases-dir", default=str(CASES_DIR))
     g.addoption("--hs-jobs", default="1")
-    g.addoption("--hs-no-reports", action="store_true")
+    g.addoption("--no-reports", "--hs-no-reports", dest="hs_no_reports", action="store_true",
+                help="write no report files")
 
 
 class HSState:
@@ -75,16 +91,21 @@ class HSState:
                             else (CASES_DIR.parent / c.file).resolve()): c for c in self.cases}
         self.by_id = {c.id: c for c in self.cases}
         impl = o("hs_impl") or "reference"
-        report_dir = Path(o("hs_report_dir") or (CASES_DIR.parent / "reports" / impl))
-        exp_path = o("hs_expectations")
+        try:
+            chosen = resolve_impl(impl, o("hs_adapter"), o("hs_expectations"),
+                                  o("hs_server_token"), o("hs_oracle"))
+        except (OSError, ValueError) as exc:
+            raise pytest.UsageError(str(exc)) from None
+        report_dir = Path(o("hs_report_dir") or (ROOT / "build" / "reports" / impl))
+        exp_path = chosen["expectations"]
         try:
             expectations = load_expectations(exp_path, {c.id: c.rules for c in self.cases},
                                              self.rules)
         except ExpectationsError as exc:
             raise pytest.UsageError("bad expectations file:\n" + str(exc)) from None
-        token = o("hs_server_token")
-        self.cfg = RunConfig(impl=impl, adapter=o("hs_adapter") or DEFAULT_ORACLE,
-                             oracle=o("hs_oracle"), timeout=o("hs_timeout"),
+        token = chosen["server_token"]
+        self.cfg = RunConfig(impl=impl, adapter=chosen["adapter"],
+                             oracle=chosen["oracle"], timeout=o("hs_timeout"),
                              server_token=None if token == "none" else token,
                              model_token=o("hs_model_token"), close_wait=o("hs_close_wait"),
                              settle=o("hs_settle"), report_dir=report_dir,
@@ -113,12 +134,55 @@ def _state(config) -> HSState | None:
 
 
 def pytest_configure(config):
-    if config.getoption("hs_impl") is None:
+    configure(config)
+
+
+def configure(config, default_impl: str | None = None) -> None:
+    """Start the suite's state when an implementation is named (--impl, as harness.run
+    does) or a default is given (cases/conftest.py: the reference)."""
+    try:
+        if config.getoption("hs_impl") is None:
+            if default_impl is None:
+                return
+            config.option.hs_impl = default_impl
+    except ValueError:                 # the options are not registered (a late conftest)
+        return
+    if getattr(config, "_hs_state", None) is not None:
         return
     config._hs_state = st = HSState(config)
-    if not hasattr(config, "workerinput") and st.temp_logs is None:   # a fresh log per run
-        import shutil
-        shutil.rmtree(st.cfg.report_dir / "logs", ignore_errors=True)
+    for name, text in sorted(_marker_help(st).items()):
+        config.addinivalue_line("markers", f"{name}: {text}")
+    if not hasattr(config, "workerinput"):
+        from .run import ensure_oracle
+        for command in {st.cfg.adapter, st.cfg.oracle}:
+            problem = ensure_oracle(command)
+            if problem:
+                raise pytest.UsageError(problem)
+        if st.temp_logs is None:                                        # a fresh log per run
+            import shutil
+            shutil.rmtree(st.cfg.report_dir / "logs", ignore_errors=True)
+
+
+def case_markers(case: Case) -> list[str]:
+    """The markers of a case: rule ids, families, classes, level-X, area-X."""
+    out = list(case.rules)
+    out += sorted({r.split("-")[0] for r in case.rules})
+    out += sorted(set(case.rule_classes.values()) - set(out))
+    out += [f"level-{case.level}", f"area-{case.area}"]
+    return out
+
+
+def _marker_help(st: "HSState") -> dict[str, str]:
+    helps = {}
+    for rid, rule in st.rules.items():
+        helps[rid] = f"a case checking rule {rid} ({rule.cls})"
+        helps.setdefault(rid.split("-")[0], f"a case checking a rule {rid.split('-')[0]}-*")
+    for rule in st.rules.values():
+        helps.setdefault(rule.cls, f"a case checking a rule of class {rule.cls}")
+    for case in st.cases:
+        helps[f"level-{case.level}"] = f"a case of level {case.level}"
+        helps[f"area-{case.area}"] = f"a case in cases/{case.area}/"
+    return helps
 
 
 def pytest_collect_file(file_path, parent):
@@ -153,7 +217,10 @@ class CaseFile(pytest.File):
         self.case = case
 
     def collect(self):
-        yield CaseItem.from_parent(self, name=self.case.id, case=self.case)
+        item = CaseItem.from_parent(self, name=self.case.id, case=self.case)
+        for name in case_markers(self.case):
+            item.add_marker(name)
+        yield item
 
 
 class CaseFailed(Exception):

@@ -256,6 +256,15 @@ def summary_md(results: dict) -> str:
                   "How often each normalisation fired on the implementation's bytes.", ""]
         lines += [f"- {n}: {k} case{'s' if k != 1 else ''}" for n, k in sorted(norm.items())]
     curl = [c for c in cases if c.get("curl")]
+    raw: dict[str, int] = {}
+    for c in cases:
+        for why in sorted(set(c.get("raw_requests", {}).values())):
+            raw[why] = raw.get(why, 0) + 1
+    if raw:
+        lines += ["", "## Requests sent raw", "",
+                  f"{len(cases) - len(curl)} of {len(cases)} cases send a request on plain "
+                  "sockets, not through libcurl; the cases by reason:", ""]
+        lines += [f"- {k}: {why}" for why, k in sorted(raw.items(), key=lambda x: (-x[1], x[0]))]
     if curl:
         bad_curl = [(c["id"], r, o) for c in curl for r, o in c["curl"].items() if o.get("code")]
         lines += ["", "## The real client's view (libcurl)", "",
@@ -263,4 +272,14 @@ def summary_md(results: dict) -> str:
                   f"{len(bad_curl)} transfers ended with a curl error."]
         for cid, r, o in bad_curl[:50]:
             lines.append(f"- `{cid}` {r}: curl error {o['code']}: {o['error']}")
+        kept = sum(1 for c in curl for o in c["curl"].values() if o.get("reuse"))
+        lines += ["", f"curl would have reused the connection after {kept} of "
+                      f"{sum(len(c['curl']) for c in curl)} transfers."]
+        disagree = [(c["id"], c["verdict"], d) for c in curl for d in c.get("curl_disagrees", [])]
+        lines += ["", "### Where curl and the verdict disagree", "",
+                  f"{len(disagree)} transfers: curl failed on bytes the judge accepted, or "
+                  "completed a transfer whose bytes the judge rejected."]
+        lines += [f"- `{cid}` ({v}) {d}" for cid, v, d in disagree[:100]]
+        if len(disagree) > 100:
+            lines.append(f"- ... and {len(disagree) - 100} more (results.json: curl_disagrees)")
     return "\n".join(lines) + "\n"

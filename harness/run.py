@@ -19,6 +19,7 @@ cases, a bad expectations file, e.g. an entry for a case that does not exist).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 from .adapter import parse_tcp, split_command
 from .cases import CASES_DIR, ROOT, CaseLoadError, load_cases
 from .expectations import ExpectationsError, load_expectations
-from .runner import DEFAULT_ORACLE, DEFAULT_TOKEN, IMPLS_FILE, load_impls
+from .runner import DEFAULT_ORACLE, IMPLS_FILE, load_impls, resolve_impl
 from .spec import SpecError, load_rules
 
 
@@ -50,7 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=5.0, help="per-case timeout in s (5)")
     p.add_argument("--server-token", help="the implementation's Server product token; "
                                           "'*' accepts any token")
-    p.add_argument("--report-dir", help="where to write the reports (reports/<impl>)")
+    p.add_argument("--report-dir", help="where to write the reports (build/reports/<impl>; "
+                                        "the committed reports/<impl> are written by make publish)")
     p.add_argument("--close-wait", type=float, default=1.0,
                    help="how long to wait for a connection to close or a probe (1 s)")
     p.add_argument("--settle", type=float, default=0.02,
@@ -74,28 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         impls = load_impls(IMPLS_FILE)
+        chosen = resolve_impl(args.impl, args.adapter, args.expectations, args.server_token,
+                              args.oracle, impls)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    entry = impls.get(args.impl)
-    if entry is None and not args.adapter:
-        print(f"error: unknown implementation {args.impl!r} (known: {', '.join(impls)}); "
-              "register it in harness/impls.toml or give --adapter", file=sys.stderr)
-        return 2
-    entry = entry or {}
-    adapter = args.adapter or entry["adapter"]
+    adapter, exp, token, oracle = (chosen[k] for k in ("adapter", "expectations",
+                                                       "server_token", "oracle"))
     for option, command in (("--adapter", adapter), ("--oracle", args.oracle)):
         problem = _bad_adapter(command) if command else None
         if problem:
             print(f"error: {option}: {problem}", file=sys.stderr)
             return 2
-    exp = args.expectations or entry.get("expectations")
-    if not exp and (ROOT / "harness" / "expectations" / f"{args.impl}.toml").exists():
-        exp = f"harness/expectations/{args.impl}.toml"
-    if exp and not Path(exp).is_absolute():
-        exp = str(ROOT / exp)
-    token = args.server_token or entry.get("server_token") or "*"
-    oracle = args.oracle or impls.get("reference", {}).get("adapter", DEFAULT_ORACLE)
     try:
         load_expectations(exp, {c.id: c.rules for c in cases}, rules)
     except ExpectationsError as exc:
@@ -110,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     if not selected:
         print("error: no case matches the selection", file=sys.stderr)
         return 2
-    report_dir = args.report_dir or str(ROOT / "reports" / args.impl)
+    for command in {adapter, oracle}:
+        problem = ensure_oracle(command)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+    report_dir = args.report_dir or str(ROOT / "build" / "reports" / args.impl)
     jobs = args.jobs
     if jobs != "auto":
         if not jobs.isdigit() or int(jobs) < 1:
@@ -119,11 +116,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if int(jobs) > len(selected):
             jobs = str(len(selected))
-    pyargs = [str(Path(args.cases_dir).resolve()), "-p", "harness.plugin", "-p", "no:cacheprovider",
+    pyargs = [str(Path(args.cases_dir).resolve()), "-p", "harness.plugin",
               "--rootdir", str(ROOT), "-c", os.devnull, "--noconftest",
+              "-o", f"cache_dir={_cache_dir(args.impl, args.cases_dir)}",
               f"--hs-impl={args.impl}", f"--hs-adapter={adapter}", f"--hs-oracle={oracle}",
               f"--hs-timeout={args.timeout}", f"--hs-server-token={token}",
-              f"--hs-model-token={impls.get('reference', {}).get('server_token', DEFAULT_TOKEN)}",
+              f"--hs-model-token={chosen['model_token']}",
               f"--hs-report-dir={report_dir}", f"--hs-close-wait={args.close_wait}",
               f"--hs-settle={args.settle}", f"--hs-jobs={args.jobs}",
               f"--hs-cases-dir={Path(args.cases_dir).resolve()}"]
@@ -155,6 +153,46 @@ def main(argv: list[str] | None = None) -> int:
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
         return 1                     # failed items (FAIL, CRASH, ... XPASS) or an interruption
     return 1 if run_failed(records) or getattr(st, "stale", None) else 0
+
+
+def _cache_dir(impl: str, cases_dir: str) -> Path:
+    """pytest's cache (--lf, --ff) of harness.run: one per implementation and cases directory."""
+    where = Path(cases_dir).resolve()
+    name = impl if where == CASES_DIR.resolve() else \
+        f"{impl}-{hashlib.sha1(str(where).encode()).hexdigest()[:8]}"
+    return ROOT / "build" / "pytest-cache" / name.replace(os.sep, "_")
+
+
+def ensure_oracle(command: str) -> str | None:
+    """Build the reference adapter (make oracle) when the command is it and it is missing;
+    None when it is there, else what went wrong and the command to run."""
+    if command.startswith("tcp:"):
+        return None
+    try:
+        program = split_command(command)[0]
+    except (ValueError, IndexError):
+        return None
+    path = Path(program) if Path(program).is_absolute() else ROOT / program
+    if path.resolve() != (ROOT / DEFAULT_ORACLE).resolve() or path.exists():
+        return None
+    how = f"make -C {_shell_word(str(ROOT))} oracle"
+    print(f"the oracle {DEFAULT_ORACLE} is missing: building it ({how})", file=sys.stderr)
+    import shutil
+    import subprocess
+    if shutil.which("make") is None or shutil.which(os.environ.get("CC", "gcc")) is None:
+        return (f"the oracle {DEFAULT_ORACLE} is missing and make or a C compiler is not "
+                f"installed; run: make -C {_shell_word(str(ROOT))} deps-conform oracle "
+                "(or: apt-get install build-essential)")
+    r = subprocess.run(["make", "-C", str(ROOT), "--no-print-directory", "oracle"],
+                       stdout=sys.stderr)
+    if r.returncode != 0 or not path.exists():
+        return f"building the oracle failed; run: {how}"
+    return None
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+    return shlex.quote(text)
 
 
 def _bad_adapter(command: str) -> str | None:

@@ -34,7 +34,7 @@ class RunConfig:
     model_token: str | None = DEFAULT_TOKEN
     close_wait: float = 1.0
     settle: float = 0.02
-    report_dir: Path = ROOT / "reports" / "reference"
+    report_dir: Path = ROOT / "build" / "reports" / "reference"
     expectations: Path | None = None
     expectations_data: Expectations = field(default_factory=Expectations)
     log_dir: Path | None = None             # the adapters' logs (default report_dir/logs)
@@ -57,6 +57,30 @@ def load_impls(path: Path = IMPLS_FILE) -> dict[str, dict]:
             raise ValueError(f"{path}: [{name}] needs adapter = \"command\"")
         out[name] = entry
     return out
+
+
+def resolve_impl(impl: str, adapter: str | None = None, expectations: str | None = None,
+                 server_token: str | None = None, oracle: str | None = None,
+                 impls: dict | None = None) -> dict:
+    """What a run of `impl` uses: its adapter, expectations file (absolute or None), server
+    token, the oracle and the model's token, from harness/impls.toml unless given; raises
+    ValueError naming what is wrong (an unknown implementation without an adapter)."""
+    impls = load_impls(IMPLS_FILE) if impls is None else impls
+    entry = impls.get(impl)
+    if entry is None and not adapter:
+        raise ValueError(f"unknown implementation {impl!r} (known: {', '.join(impls)}); "
+                         "register it in harness/impls.toml or give --adapter")
+    entry = entry or {}
+    exp = expectations or entry.get("expectations")
+    if not exp and (ROOT / "harness" / "expectations" / f"{impl}.toml").exists():
+        exp = f"harness/expectations/{impl}.toml"
+    if exp and not Path(exp).is_absolute():
+        exp = str(ROOT / exp)
+    reference = impls.get("reference", {})
+    return {"adapter": adapter or entry["adapter"], "expectations": exp,
+            "server_token": server_token or entry.get("server_token") or "*",
+            "oracle": oracle or reference.get("adapter", DEFAULT_ORACLE),
+            "model_token": reference.get("server_token", DEFAULT_TOKEN)}
 
 
 class Runner:

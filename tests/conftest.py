@@ -32,6 +32,28 @@ def suite(rules):
 
 
 @pytest.fixture(scope="session")
+def by_id(suite):
+    """The suite's cases by id."""
+    return {c.id: c for c in suite}
+
+
+@pytest.fixture
+def ctx(rules):
+    """A judging context for an implementation labelled "impl"."""
+    from harness.judge import Context
+    return Context(rules=rules, impl_label="impl")
+
+
+@pytest.fixture(scope="session")
+def harness_run():
+    """python3 -m harness.run ARGS... from the repository: its CompletedProcess."""
+    def run(*args, timeout=60):
+        return subprocess.run([sys.executable, "-m", "harness.run", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=timeout)
+    return run
+
+
+@pytest.fixture(scope="session")
 def fake_cmd() -> str:
     return f"{sys.executable} {FAKE}"
 

@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 from harness.cases import CaseLoadError, load_case, load_cases
-from harness.schema import CaseSchemaError, curl_expressible, level_fits
+from harness.request import curl_expressible
+from harness.schema import CaseSchemaError, level_fits
 
 GOOD = '''
 id = "{id}"
@@ -162,6 +163,21 @@ def test_via_defaults(tmp_path, rules):
     assert "request[1].via: curl cannot send this request" in err
 
 
+def test_raw_says_why(tmp_path, rules):
+    """A request goes raw only with a reason: the loader's, or why_raw in the case."""
+    base = GOOD.format(id="a-case")
+    put = base.replace("GET /", "PUT /")
+    assert load_case(write_case(tmp_path, put), rules).requests[0].why_raw.startswith("method PUT")
+    pinned = base.replace('name = "r1"', 'name = "r1"\nvia = "raw"')
+    err = errors_of(tmp_path, rules, pinned)
+    assert "request[1].why_raw: missing: curl could send this request" in err
+    given = pinned.replace('via = "raw"', 'via = "raw"\nwhy_raw = "the test says so"')
+    r = load_case(write_case(tmp_path, given), rules).requests[0]
+    assert (r.via, r.why_raw) == ("raw", "the test says so")
+    err = errors_of(tmp_path, rules, base.replace('name = "r1"', 'name = "r1"\nwhy_raw = "x"'))
+    assert "request[1].why_raw: only for a request with via = \"raw\"" in err
+
+
 @pytest.mark.parametrize("raw, ok", [
     (b"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n", True),
     (b"HEAD /x HTTP/1.0\r\nHost: {host}\r\n\r\n", True),
@@ -261,8 +277,8 @@ def test_receive_step_expecting_delivery_has_no_short_timeout(tmp_path, rules):
      "goes on its connection"),
     (('name = "r1"', 'name = "r1"\nclose_after_send = true'), "request[2].pipelined_with",
      "has close_after_send"),
-    (('expect = { delivered = false }', 'expect = { rc = [0] }'), "call[1].expect",
-     "needs expect = { delivered"),
+    (('expect = { delivered = false }', 'expect = { rc = [0] }'), "call[1].expect.delivered",
+     "missing"),
     (('expect = { delivered = false }', 'expect = { delivered = false }\ntimeout_ms = 0'),
      "call[1].timeout_ms", "out of range"),
     (('expect = { delivered = false }', 'expect = { delivered = false }\nstatus = 200'),
@@ -360,3 +376,26 @@ def test_malformed_wire_patterns_name_file_and_field(tmp_path, rules, edit, fiel
 def test_wire_line_check(wire, line, ok):
     from harness.judge import has_line
     assert has_line(wire, line) == ok
+
+
+def test_case_schema_is_2020_12_and_fits_the_corpus_and_the_checker():
+    """harness/schema/case.schema.json: a valid draft 2020-12 schema, every case of the
+    suite valid against it with the plain validator, its lists those of the checker."""
+    import json
+    import tomllib
+
+    import jsonschema
+
+    from harness.cases import case_files
+    from harness.schema import CAPS, FNS, KNOWN_HEADERS, LEVELS
+    from harness.schema.validate import CASE_SCHEMA_FILE
+    schema = json.loads(CASE_SCHEMA_FILE.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    check = jsonschema.Draft202012Validator(schema)
+    for path in case_files():
+        assert not list(check.iter_errors(tomllib.loads(path.read_text()))), path
+    props = schema["properties"]
+    assert props["level"]["enum"] == list(LEVELS)
+    assert props["needs"]["items"]["enum"] == list(CAPS)
+    assert schema["$defs"]["call"]["properties"]["fn"]["enum"] == list(FNS)
+    assert all(h in json.dumps(schema) for h in KNOWN_HEADERS)

@@ -142,7 +142,7 @@ def test_v2_without_info_and_a_plain_case_lines(tmp_path, rules):
     (('expect = { rc = [995, "error"], completion = "any" }', 'expect = { completion = "any" }'),
      "call[5].expect.rc", "missing"),
     (('expect = { rc = [995, "error"], completion = "any" }', ''), "call[5].expect",
-     "a wait step needs"),
+     "missing"),
     (('fn = "resume"\nid = "r1"', 'fn = "resume"\nid = "r9"'), "call[4].id", "not a request name"),
     (('pause_reading = true\n', ''), "call[4].id", "has no pause_reading"),
     (('pause_reading = true', 'pause_reading = "yes"'), "request[1].pause_reading",

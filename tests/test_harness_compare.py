@@ -170,9 +170,6 @@ def outcome(wire=RESP, rc1=0, rc2=1229, fate="open", bytes_sent=None):
     return o
 
 
-@pytest.fixture
-def ctx(rules):
-    return Context(rules=rules, impl_label="impl")
 
 
 def test_identical_outcomes_pass(case, ctx):

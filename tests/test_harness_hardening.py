@@ -2,7 +2,6 @@
 traceback, a hang or a silent pass (harness/README.md, "Caps and bad input")."""
 
 import os
-import subprocess
 import sys
 
 import pytest
@@ -15,9 +14,6 @@ GOOD = ('id = "x"\ntitle = "t"\nrules = ["WIRE-DATE"]\nlevel = "MUST"\ndescripti
 GET = "GET / HTTP/1.1\\r\\nHost: {host}\\r\\n\\r\\n"
 
 
-def harness_run(root, *args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "harness.run", *args], cwd=root,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def case_dir(tmp_path, name="x.toml"):
@@ -55,11 +51,11 @@ def test_deep_nesting_is_a_load_error(tmp_path, rules):
     assert "wire/x.toml: title" in load_errors(cases, rules)
 
 
-def test_fifo_is_a_load_error_not_a_hang(root, tmp_path):
+def test_fifo_is_a_load_error_not_a_hang(harness_run, root, tmp_path):
     cases, f = case_dir(tmp_path)
     os.mkfifo(f)
     for extra in ([], ["--list"]):
-        p = harness_run(root, "--cases-dir", str(cases), "--no-reports", *extra, timeout=60)
+        p = harness_run("--cases-dir", str(cases), "--no-reports", *extra, timeout=60)
         assert p.returncode == 2, p.stderr
         assert "x.toml: (file) is a FIFO, not a regular file" in p.stderr
         assert "Traceback" not in p.stderr
@@ -92,10 +88,10 @@ def test_nul_or_non_ascii_request_bytes_never_reach_curl(tmp_path, rules, raw):
             "non-ASCII byte") in load_errors(cases, rules)
 
 
-def test_bad_case_file_exits_2_without_traceback(root, tmp_path):
+def test_bad_case_file_exits_2_without_traceback(harness_run, root, tmp_path):
     cases, f = case_dir(tmp_path)
     f.write_bytes(b'id = "x"\ntitle = "caf\xe9"\n')
-    p = harness_run(root, "--cases-dir", str(cases), "--no-reports")
+    p = harness_run("--cases-dir", str(cases), "--no-reports")
     assert p.returncode == 2 and "not UTF-8" in p.stderr and "Traceback" not in p.stderr
 
 
@@ -149,9 +145,6 @@ CURL_CASE = "status-418-teapot-retry-after"
 BODY_CASE = "request-body-read-by-application"
 
 
-@pytest.fixture(scope="module")
-def by_id(suite):
-    return {c.id: c for c in suite}
 
 
 def hostile(reference_cmd, mode, *extra):
@@ -255,18 +248,18 @@ def test_a_background_child_of_the_adapter_does_not_outlive_it(tmp_path, by_id, 
     (["--jobs", "0"], "error: --jobs takes a number of at least 1 or auto, not '0'"),
     (["--jobs", "-3"], "not '-3'"),
 ])
-def test_bad_options_are_usage_errors(root, tmp_path, args, message):
-    p = harness_run(root, "--cases", "status-418-*", "--report-dir", str(tmp_path), *args)
+def test_bad_options_are_usage_errors(harness_run, root, tmp_path, args, message):
+    p = harness_run("--cases", "status-418-*", "--report-dir", str(tmp_path), *args)
     assert p.returncode == 2, p.stdout + p.stderr
     assert message in p.stderr and "Traceback" not in p.stderr
     assert not list(tmp_path.iterdir())
 
 
-def test_no_reports_leaves_the_report_directory_alone(root, tmp_path, reference_cmd):
+def test_no_reports_leaves_the_report_directory_alone(harness_run, root, tmp_path, reference_cmd):
     logs = tmp_path / "logs"
     logs.mkdir()
     (logs / "keep.log").write_text("from an earlier run\n")
-    p = harness_run(root, "--adapter", reference_cmd, "--cases", "status-418-*",
+    p = harness_run("--adapter", reference_cmd, "--cases", "status-418-*",
                     "--report-dir", str(tmp_path), "--no-reports")
     assert p.returncode == 0, p.stdout + p.stderr
     assert sorted(x.name for x in tmp_path.rglob("*")) == ["keep.log", "logs"]

@@ -103,9 +103,6 @@ HEAD7 = (b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nServer: Microsoft-HTTPAPI/2.0
          + b"\r\n\r\n")
 
 
-@pytest.fixture
-def ctx(rules):
-    return Context(rules=rules, impl_label="impl")
 
 
 def large_outcome(total=3 * MIB, head=HEAD, bytes_sent=None):

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from harness.runner import RunConfig, Runner
-from harness.schema import RESULTS_SCHEMA_FILE, validate_json
+from harness.schema.validate import RESULTS_SCHEMA_FILE, validate_json
 
 FAULTS = [
     # fault, case, verdict, mismatch classes
@@ -37,9 +37,6 @@ def adapter(request, fake_cmd):
     return fake_cmd
 
 
-@pytest.fixture(scope="module")
-def by_id(suite):
-    return {c.id: c for c in suite}
 
 
 def runner(adapter, rules, tmp_path, fault=None, **kw):
@@ -193,9 +190,6 @@ def test_allowed_variants_pass_through_the_written_alternatives(reference_cmd, f
 
 # ------------------------------------------------------------------ the command line
 
-def harness_run(root, *args, timeout=60):
-    return subprocess.run([sys.executable, "-m", "harness.run", *args], cwd=root,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def read_results(path):
@@ -210,8 +204,8 @@ def junit_schema(root):
     return etree.XMLSchema(etree.parse(str(root / "harness" / "schema" / "junit.xsd")))
 
 
-def test_run_with_jobs_writes_valid_reports(root, adapter, tmp_path, junit_schema):
-    p = harness_run(root, "--impl", "t", "--adapter", adapter, "--oracle", adapter,
+def test_run_with_jobs_writes_valid_reports(harness_run, root, adapter, tmp_path, junit_schema):
+    p = harness_run("--impl", "t", "--adapter", adapter, "--oracle", adapter,
                     "--cases", "wire/cl-*", "--cases", "status-418-*", "--jobs", "2",
                     "--report-dir", str(tmp_path))
     assert p.returncode == 0, p.stdout + p.stderr
@@ -226,8 +220,8 @@ def test_run_with_jobs_writes_valid_reports(root, adapter, tmp_path, junit_schem
     assert "## Rules" in summary and "Conforms to" in summary
 
 
-def test_failures_exit_1_and_are_reported(root, adapter, tmp_path, junit_schema):
-    p = harness_run(root, "--impl", "t", "--adapter", f"{adapter} --fault crash",
+def test_failures_exit_1_and_are_reported(harness_run, root, adapter, tmp_path, junit_schema):
+    p = harness_run("--impl", "t", "--adapter", f"{adapter} --fault crash",
                     "--oracle", adapter, "--cases", "status-418-*", "--cases", "cl-auto-*",
                     "--report-dir", str(tmp_path), "--timeout", "2")
     assert p.returncode == 1
@@ -239,12 +233,12 @@ def test_failures_exit_1_and_are_reported(root, adapter, tmp_path, junit_schema)
     assert "### cl-auto-pong-pang-8: CRASH" in (tmp_path / "summary.md").read_text()
 
 
-def test_expected_failure_is_xfail_and_exit_0(root, adapter, tmp_path):
+def test_expected_failure_is_xfail_and_exit_0(harness_run, root, adapter, tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text('[[case]]\nid = "status-418-teapot-retry-after"\nreason = "writes no Date line"\n'
                    'fails = [{ rule = "WIRE-DATE", kind = "header", '
                    'subject = "response 1 on r1 (Date)" }]\n')
-    p = harness_run(root, "--impl", "t", "--adapter", f"{adapter} --fault drop-date",
+    p = harness_run("--impl", "t", "--adapter", f"{adapter} --fault drop-date",
                     "--oracle", adapter, "--cases", "status-418-*", "--expectations", str(exp),
                     "--report-dir", str(tmp_path / "r"))
     assert p.returncode == 0, p.stdout
@@ -253,12 +247,12 @@ def test_expected_failure_is_xfail_and_exit_0(root, adapter, tmp_path):
     assert case["expected"]["case"]["fails"] == [["WIRE-DATE", "header", "response 1 on r1 (Date)"]]
 
 
-def test_unexpected_pass_fails_the_run(root, adapter, tmp_path):
+def test_unexpected_pass_fails_the_run(harness_run, root, adapter, tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text('[[case]]\nid = "status-418-teapot-retry-after"\nreason = "was broken once"\n'
                    'fails = [{ rule = "WIRE-DATE", kind = "header", '
                    'subject = "response 1 on r1 (Date)" }]\n')
-    p = harness_run(root, "--impl", "t", "--adapter", adapter, "--oracle", adapter,
+    p = harness_run("--impl", "t", "--adapter", adapter, "--oracle", adapter,
                     "--cases", "status-418-*", "--expectations", str(exp),
                     "--report-dir", str(tmp_path / "r"))
     assert p.returncode == 1
@@ -266,31 +260,52 @@ def test_unexpected_pass_fails_the_run(root, adapter, tmp_path):
     assert case["verdict"] == "XPASS" and "remove the entry" in case["summary"]
 
 
-def test_expectation_for_a_missing_case_fails_the_run(root, fake_cmd, tmp_path):
+def test_expectation_for_a_missing_case_fails_the_run(harness_run, root, fake_cmd, tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text('[[case]]\nid = "no-such-case"\nreason = "x"\n'
                    'fails = [{ rule = "WIRE-DATE", kind = "header", subject = "response 1 on r1" }]\n')
-    p = harness_run(root, "--impl", "t", "--adapter", fake_cmd, "--oracle", fake_cmd,
+    p = harness_run("--impl", "t", "--adapter", fake_cmd, "--oracle", fake_cmd,
                     "--expectations", str(exp), "--report-dir", str(tmp_path / "r"))
     assert p.returncode == 2
     assert "[[case]] #1.id: no case has the id 'no-such-case'" in p.stderr
 
 
-def test_malformed_cases_fail_the_run_naming_file_and_field(root, fake_cmd, tmp_path):
+def test_malformed_cases_fail_the_run_naming_file_and_field(harness_run, root, fake_cmd, tmp_path):
     (tmp_path / "wire").mkdir()
     (tmp_path / "wire" / "broken.toml").write_text(
         'id = "broken"\ntitle = "t"\nrules = ["WIRE-DATE"]\nlevel = "MUST"\n'
         'description = "d"\n[[request]]\nname = "r1"\nraw = "GET / HTTP/1.1\\r\\n\\r\\n"\n'
         '[[call]]\nfn = "response"\nid = "r1"\nstatus = "200"\nexpect = { rc = [0] }\n')
-    p = harness_run(root, "--impl", "t", "--adapter", fake_cmd, "--cases-dir", str(tmp_path))
+    p = harness_run("--impl", "t", "--adapter", fake_cmd, "--cases-dir", str(tmp_path))
     assert p.returncode == 2
     assert "wire/broken.toml: call[1].status: expected an integer" in p.stderr
 
 
-def test_list_and_rule_selection(root):
-    p = harness_run(root, "--list", "--rule", "CONN-OPAQUE")
+def test_list_and_rule_selection(harness_run, root):
+    p = harness_run("--list", "--rule", "CONN-OPAQUE")
     assert p.returncode == 0
     lines = p.stdout.splitlines()
     assert lines and all("CONN-OPAQUE" in line for line in lines)
-    p = harness_run(root, "--impl", "nonesuch")
+    p = harness_run("--impl", "nonesuch")
     assert p.returncode == 2 and "unknown implementation" in p.stderr
+
+
+# ------------------------------------------------------------------ pytest cases/
+
+def test_pytest_on_cases_selects_by_marker_and_keyword(root, by_id):
+    """pytest cases/ is an entry point: markers for rules, families, classes, level and
+    area (-m), case ids (-k)."""
+    def collected(*args):
+        p = subprocess.run([sys.executable, "-m", "pytest", "cases/", "--co", "-q",
+                            "-p", "no:cacheprovider", *args], cwd=root, capture_output=True,
+                           text=True, timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        return {line.split("::")[-1] for line in p.stdout.splitlines() if "::" in line}
+    wire_date = collected("-m", "WIRE-DATE")
+    assert wire_date == {i for i, c in by_id.items() if "WIRE-DATE" in c.rules}
+    assert collected("-m", "WIRE and not UNDEF") == {
+        i for i, c in by_id.items() if any(r.startswith("WIRE-") for r in c.rules)
+        and "UNDEF" not in c.rule_classes.values()}
+    assert collected("-m", "level-IMPL and area-conn") == {
+        i for i, c in by_id.items() if c.level == "IMPL" and c.area == "conn"}
+    assert collected("-k", "opaque") == {i for i in by_id if "opaque" in i}

@@ -21,9 +21,6 @@ CASES_1_1 = [
 ]
 
 
-@pytest.fixture(scope="module")
-def by_id(suite):
-    return {c.id: c for c in suite}
 
 
 def runner(impl, oracle, rules, tmp_path, **kw):

@@ -41,9 +41,6 @@ def case(judged_case):
     return judged_case
 
 
-@pytest.fixture
-def ctx(rules):
-    return Context(rules=rules, impl_label="impl")
 
 
 def outcome(wire=RESP, rc1=0, rc2=1229, fate="open", rule2="CALL-ID-FINISHED", head_end=None):
@@ -315,3 +312,19 @@ def test_a_regression_beside_a_known_deviation_fails_the_run(root, fake_cmd, ref
     assert "FAIL" in verdicts.values(), verdicts
     rule = {"extra-byte": "WIRE-BODY", "drop-date": "WIRE-DATE"}[fault]
     assert any(u[0] == rule for c in results["cases"] for u in c["unexpected"])
+
+
+# ------------------------------------------------------------------ curl's view
+
+def test_curl_disagreements_name_both_directions():
+    from harness.judge import curl_disagreements
+    ok = {"code": 0, "error": "", "status": 200, "body_bytes": 5}
+    bad = {"code": 18, "error": "transfer closed with 5 bytes remaining to read"}
+    assert curl_disagreements("PASS", {"r1": ok}, {"r1": 40}) == []
+    assert curl_disagreements("PASS", {"r1": bad}, {"r1": 40}) == [
+        "r1: curl fails on bytes the judge accepts (curl error 18: transfer closed with 5 "
+        "bytes remaining to read)"]
+    assert curl_disagreements("PASS", {"r1": bad}, {"r1": 0}) == []      # no bytes at all
+    assert curl_disagreements("FAIL", {"r1": ok}, {"r1": 40}) == [
+        "r1: curl accepts bytes the judge rejects (status 200, 5 body bytes)"]
+    assert curl_disagreements("FAIL", {"r1": bad}, {"r1": 40}) == []

@@ -18,6 +18,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..request import curl_expressible, raw_reason
+from .validate import case_schema_errors
+
 LEVELS = ("MUST", "SHOULD", "IMPL", "UNDEF", "INFO")
 VIAS = ("curl", "raw")
 FATES = ("open", "closed", "any")
@@ -54,29 +57,7 @@ REF_RE = re.compile(r"^[A-Za-z0-9_]+$")
 HEXID_RE = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
 RESERVED_REF_PREFIX = "hsprobe"
 
-TOP_KEYS = {"id", "title", "rules", "level", "description", "needs", "request", "call", "expect"}
-REQUEST_KEYS = {"name", "raw", "via", "conn", "close_after_send", "then", "pipelined_with",
-                "pause_reading"}
-CALL_COMMON = {"fn", "id", "flags", "queue", "reserved1", "reserved2", "bytes_sent",
-               "overlapped", "op", "log", "chunks", "chunks_null", "expect"}
-CALL_RESPONSE_ONLY = {"status", "reason", "reason_null", "version", "resp_flags", "known",
-                      "known_null", "unknown", "unknown_null", "trailers", "cache", "response",
-                      "response_version", "multi_known"}
-RECV_KEYS = {"fn", "id", "max", "expect"}
-RECEIVE_KEYS = {"fn", "id", "timeout_ms", "expect"}
-# steps of protocol 1.1: the completion of a deferred call, its cancellation, and the
-# client reading a paused connection again
-WAIT_KEYS = {"fn", "op", "timeout_ms", "expect"}
-CANCEL_KEYS = {"fn", "op"}
-RESUME_KEYS = {"fn", "id"}
-WAIT_EXPECT_KEYS = {"rc", "completion", "pending"}
-MULTI_KNOWN_KEYS = {"header", "flags", "values"}
 INFO_FLAGS = {"PRESERVE_ORDER": 0x1}      # HTTP_RESPONSE_INFO_FLAGS_*
-CALL_EXPECT_KEYS = {"rc", "bytes_sent", "completion"}
-RECV_EXPECT_KEYS = {"data"}
-RECEIVE_EXPECT_KEYS = {"delivered"}
-EXPECT_KEYS = {"wire", "connection", "headers_order", "wire_alternatives", "wire_starts_with",
-               "wire_lines", "wire_lines_ordered"}
 FNS = ("response", "body", "recv_body", "receive", "wait", "cancel", "resume")
 STEP_FNS = ("wait", "cancel", "resume")     # no adapter call of the API
 # A receive step that expects no delivery waits this long (ms) for the request by default;
@@ -84,15 +65,6 @@ STEP_FNS = ("wait", "cancel", "resume")     # no adapter call of the API
 RECEIVE_QUIET_MS = 100
 RECEIVE_MAX_MS = 3000
 CHUNK_KINDS = ("memory", "memory_null", "fill", "file", "fragment", "fragment_ex", "type")
-CHUNK_KEYS = {
-    "memory": {"memory", "times"},
-    "memory_null": {"memory_null", "times"},
-    "fill": {"fill", "length", "times"},
-    "file": {"file", "start", "length", "times"},
-    "fragment": {"fragment", "content", "missing", "times"},
-    "fragment_ex": {"fragment_ex", "content", "missing", "start", "length", "times"},
-    "type": {"type", "times"},
-}
 U16 = 0xFFFF
 U32 = 0xFFFFFFFF
 # Caps on every size a case can ask for (harness/README.md, "Caps and bad input"), checked
@@ -195,11 +167,6 @@ class _Checker:
                         f"{{repeat = ..., count = N}}), got {_show(v)}")
         return None
 
-    def keys(self, table: dict, allowed: set[str], field: str) -> None:
-        for k in table:
-            if k not in allowed:
-                where = f"{field}.{k}" if field else k
-                self.err(where, f"unknown field (allowed here: {', '.join(sorted(allowed))})")
 
 
 def _show(v: Any) -> str:
@@ -223,103 +190,22 @@ def level_fits(level: str, classes: set[str]) -> bool:
     return level == "SHOULD" and derived in ("MUST", "IMPL")
 
 
-# ---------------------------------------------------------------- requests
-
-_REQ_LINE_RE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.([01])$")
-_NOT_CURL_SAFE = re.compile(rb"[^\t\r\n\x20-\x7e]")
-_HDR_RE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$")
-
-
-def parse_request(raw: bytes) -> dict | None:
-    """Split a raw HTTP/1.x request into method, target, version, headers and body,
-    or None when it is not a plain, well-formed request."""
-    end = raw.find(b"\r\n\r\n")
-    if end < 0:
-        return None
-    head, body = raw[:end], raw[end + 4:]
-    lines = head.split(b"\r\n")
-    m = _REQ_LINE_RE.match(lines[0])
-    if not m:
-        return None
-    headers = []
-    for line in lines[1:]:
-        if b"\n" in line or b"\r" in line:
-            return None
-        hm = _HDR_RE.match(line)
-        if not hm:
-            return None
-        headers.append((hm.group(1).decode("latin-1"), hm.group(2).decode("latin-1")))
-    return {"method": m.group(1).decode(), "target": m.group(2).decode("latin-1"),
-            "version": "1." + m.group(3).decode(), "headers": headers, "body": body}
-
-
-def curl_expressible(raw: bytes) -> str | None:
-    """None when libcurl can send this request as written, else the reason why not."""
-    req = parse_request(raw.replace(b"{host}", b"127.0.0.1:1"))
-    if req is None:
-        return "not a plain HTTP/1.0 or HTTP/1.1 request with well-formed headers"
-    if _NOT_CURL_SAFE.search(raw[:raw.find(b"\r\n\r\n")]):
-        return ("a NUL, control or non-ASCII byte in the request line or a header "
-                "(libcurl takes them as text)")
-    if req["method"] not in ("GET", "HEAD", "POST"):
-        return f"method {req['method']} (curl is used for GET, HEAD and POST)"
-    names = [n.lower() for n, _ in req["headers"]]
-    if "transfer-encoding" in names:
-        return "a request Transfer-Encoding"
-    if names.count("host") != 1 or names.count("content-length") > 1:
-        return "not exactly one Host header, or several Content-Length headers"
-    length = None
-    for n, v in req["headers"]:
-        if n.lower() == "content-length":
-            if not v.isdigit():
-                return "a non-numeric Content-Length"
-            length = int(v)
-    if length is None:
-        length = 0
-    if len(req["body"]) != length:
-        return "the body does not match its Content-Length (or bytes follow the request)"
-    if req["body"] and req["method"] != "POST":
-        return "a body on a request other than POST"
-    if req["method"] == "POST" and length == 0 and "content-length" not in names:
-        return "a POST without Content-Length"
-    for n, v in req["headers"]:
-        if n.lower() == "expect":
-            return "an Expect header"
-    return None
-
-
 def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
-    f = f"request[{i}]"
-    if not isinstance(r, dict):
-        c.err(f, "expected a table ([[request]])")
-        return None
-    c.keys(r, REQUEST_KEYS, f)
-    name = c.string(r.get("name"), f + ".name") if "name" in r else None
-    if "name" not in r:
-        c.err(f + ".name", "missing")
-    elif name is not None:
-        if not REF_RE.match(name):
-            c.err(f + ".name", f"{name!r} must match [A-Za-z0-9_]+")
-        elif name == "null" or name.startswith(RESERVED_REF_PREFIX):
+    f = f"request[{i}]"                     # the structure: case.schema.json
+    name = r["name"]
+    if name is not None:
+        if name == "null" or name.startswith(RESERVED_REF_PREFIX):
             c.err(f + ".name", f"{name!r} is reserved")
         elif name in names:
             c.err(f + ".name", f"duplicate request name {name!r}")
         names.add(name)
-    raw = None
-    if "raw" not in r:
-        c.err(f + ".raw", "missing")
-    else:
-        raw = c.byte_string(r["raw"], f + ".raw")
-        if raw is not None and not raw:
-            c.err(f + ".raw", "must not be empty")
+    raw = c.byte_string(r["raw"], f + ".raw")
+    if raw is not None and not raw:
+        c.err(f + ".raw", "must not be empty")
     close = c.boolean(r.get("close_after_send", False), f + ".close_after_send")
     pause = c.boolean(r.get("pause_reading", False), f + ".pause_reading")
     then = c.byte_string(r["then"], f + ".then") if "then" in r else None
     conn = r.get("conn", name)
-    if "conn" in r:
-        conn = c.string(r["conn"], f + ".conn")
-        if conn is not None and not REF_RE.match(conn):
-            c.err(f + ".conn", f"{conn!r} must match [A-Za-z0-9_]+")
     pipelined = None
     if "pipelined_with" in r:
         pipelined = c.string(r["pipelined_with"], f + ".pipelined_with")
@@ -327,6 +213,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
             c.err(f + ".pipelined_with", "a request cannot be pipelined with itself")
             pipelined = None
     why_not = curl_expressible(raw) if raw is not None else "no request"
+    why_raw = c.string(r["why_raw"], f + ".why_raw") if "why_raw" in r else None
     if "via" in r:
         via = c.choice(r["via"], f + ".via", VIAS)
         if via == "curl" and why_not:
@@ -335,7 +222,7 @@ def _check_request(c: _Checker, r: Any, i: int, names: set[str]) -> dict | None:
             c.err(f + ".via", "curl cannot be used with close_after_send or then")
     else:
         via = "raw" if (why_not or close or then is not None) else "curl"
-    return {"name": name, "raw": raw, "via": via, "conn": conn,
+    return {"name": name, "raw": raw, "via": via, "why_raw": why_raw, "conn": conn,
             "close_after_send": bool(close), "then": then, "pipelined_with": pipelined,
             "pause_reading": bool(pause),
             "_via_given": "via" in r, "_conn_given": "conn" in r}
@@ -383,21 +270,10 @@ def _check_flags(c: _Checker, v: Any, field: str) -> int | None:
 
 
 def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
-    if not isinstance(v, list):
-        c.err(field, f"expected a list of chunk tables, got {_show(v)}")
-        return None
     out: list[dict] = []
     for j, ch in enumerate(v, 1):
         f = f"{field}[{j}]"
-        if not isinstance(ch, dict):
-            c.err(f, f"expected a chunk table, got {_show(ch)}")
-            continue
-        kinds = [k for k in CHUNK_KINDS if k in ch]
-        if len(kinds) != 1:
-            c.err(f, f"give exactly one of {', '.join(CHUNK_KINDS)}")
-            continue
-        kind = kinds[0]
-        c.keys(ch, CHUNK_KEYS[kind], f)
+        kind = next(k for k in CHUNK_KINDS if k in ch)      # exactly one: case.schema.json
         times = c.integer(ch.get("times", 1), f + ".times", 1, 100_000)
         item: dict[str, Any] = {"kind": kind}
         if kind == "memory":
@@ -410,9 +286,7 @@ def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
             if byte is not None and len(byte) != 1:
                 c.err(f + ".fill", f"expected exactly one byte, got {len(byte)}")
             item["byte"] = byte
-            if "length" not in ch:
-                c.err(f + ".length", "missing: how many copies of the byte")
-            item["length"] = c.integer(ch.get("length", 0), f + ".length", 0, U32)
+            item["length"] = c.integer(ch["length"], f + ".length", 0, U32)
         elif kind == "type":
             item["type"] = c.integer(ch["type"], f + ".type", 0, U32)
         else:
@@ -432,8 +306,6 @@ def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
                 length = ch.get("length", "eof")
                 item["length"] = ("eof" if length == "eof"
                                   else c.integer(length, f + ".length", 0, U64))
-            elif "start" in ch or "length" in ch:
-                c.err(f, "start/length are for file and fragment_ex chunks")
         if len(out) + (times or 1) > CALL_ITEMS_MAX:
             c.err(f + ".times", f"more than the {CALL_ITEMS_MAX} chunks a call may have "
                                 "(times counted)")
@@ -444,27 +316,15 @@ def _check_chunks(c: _Checker, v: Any, field: str) -> list[dict] | None:
 
 def _check_call_expect(c: _Checker, v: Any, field: str, fn: str) -> dict:
     out: dict[str, Any] = {}
-    if not isinstance(v, dict):
-        c.err(field, "missing or not a table: every call needs expect = {rc = [...]}")
-        return {"rc": None, "bytes_sent": "any", "completion": "any", "data": "any"}
     if fn == "recv_body":
-        c.keys(v, RECV_EXPECT_KEYS, field)
         data = v.get("data", "any")
         out["data"] = "any" if data == "any" else c.byte_string(data, field + ".data")
         return out
-    c.keys(v, CALL_EXPECT_KEYS, field)
     rc = v.get("rc")
     if rc is None:
         c.err(field + ".rc", "missing: list the return codes that conform")
-    elif isinstance(rc, int) and not isinstance(rc, bool):
-        rc = [rc]
-    if rc is not None:
-        if not isinstance(rc, list) or not rc:
-            c.err(field + ".rc", f"expected a non-empty list of codes, got {_show(rc)}")
-            rc = None
-        else:
-            rc = [x if x == "error" else c.integer(x, f"{field}.rc[{j}]", 0, U32)
-                  for j, x in enumerate(rc, 1)]
+    else:
+        rc = [rc] if isinstance(rc, int) else rc
     out["rc"] = rc
     for key in ("bytes_sent", "completion"):
         val = v.get(key, "default")
@@ -485,53 +345,31 @@ def _check_call_expect(c: _Checker, v: Any, field: str, fn: str) -> dict:
 
 
 def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None:
-    f = f"call[{i}]"
-    if not isinstance(v, dict):
-        c.err(f, "expected a table ([[call]])")
-        return None
-    fn = c.choice(v.get("fn"), f + ".fn", FNS)
-    if fn is None:
-        return None
+    f = f"call[{i}]"                        # the structure: case.schema.json
+    fn = v["fn"]
     if fn in STEP_FNS:
         return _check_step(c, v, f, fn, req_names)
     call: dict[str, Any] = {"fn": fn}
-    ident = v.get("id")
-    if ident is None:
-        c.err(f + ".id", "missing (a request name, \"null\" or \"0x...\")")
-    elif not isinstance(ident, str) or not (ident == "null" or HEXID_RE.match(ident)
-                                            or ident in req_names):
+    ident = v["id"]
+    if not (ident == "null" or HEXID_RE.match(ident) or ident in req_names):
         c.err(f + ".id", f"{_show(ident)} is not a request name of this case, "
                          "\"null\" or \"0x...\"")
     call["id"] = ident
     if fn == "receive":
-        c.keys(v, RECEIVE_KEYS, f)
         if ident is not None and ident not in req_names:
             c.err(f + ".id", "a receive step needs a request name")
-        exp = v.get("expect")
-        delivered = None
-        if not isinstance(exp, dict) or "delivered" not in exp:
-            c.err(f + ".expect", "missing or not a table: a receive step needs "
-                                 "expect = { delivered = true } or { delivered = false }")
-        else:
-            c.keys(exp, RECEIVE_EXPECT_KEYS, f + ".expect")
-            delivered = c.boolean(exp["delivered"], f + ".expect.delivered")
+        delivered = c.boolean(v["expect"]["delivered"], f + ".expect.delivered")
         call["expect"] = {"delivered": delivered}
         call["timeout_ms"] = (c.integer(v["timeout_ms"], f + ".timeout_ms", 1, RECEIVE_MAX_MS)
                               if "timeout_ms" in v else
                               RECEIVE_QUIET_MS if delivered is False else None)
         return call
     if fn == "recv_body":
-        c.keys(v, RECV_KEYS, f)
         if ident not in req_names:
             c.err(f + ".id", "recv_body needs a request name")
         call["max"] = c.integer(v.get("max", 65536), f + ".max", 1, 1 << 24)
         call["expect"] = _check_call_expect(c, v.get("expect"), f + ".expect", fn)
         return call
-    allowed = CALL_COMMON | (CALL_RESPONSE_ONLY if fn == "response" else set())
-    for k in v:
-        if k in CALL_RESPONSE_ONLY and fn == "body":
-            c.err(f"{f}.{k}", "only for fn = \"response\"")
-    c.keys(v, allowed | (CALL_RESPONSE_ONLY if fn == "body" else set()), f)
     call["flags"] = _check_flags(c, v.get("flags", 0), f + ".flags")
     call["queue"] = c.choice(v.get("queue", "valid"), f + ".queue", ("valid", "invalid"))
     call["reserved1"] = c.boolean(v.get("reserved1", False), f + ".reserved1")
@@ -565,10 +403,7 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
                                if "reason_null" in v else None)
         if "reason_null" in v and "reason" in v:
             c.err(f + ".reason_null", "give either reason or reason_null")
-        version = v.get("version", "1.1")
-        if not (isinstance(version, str) and re.fullmatch(r"\d{1,5}\.\d{1,5}", version)):
-            c.err(f + ".version", f"expected \"major.minor\", got {_show(version)}")
-        call["version"] = version
+        call["version"] = v.get("version", "1.1")
         call["resp_flags"] = c.integer(v.get("resp_flags", 0), f + ".resp_flags", 0, U32)
         call["known"] = _check_known(c, v.get("known", {}), f + ".known", values=True)
         call["known_null"] = _check_known(c, v.get("known_null", {}), f + ".known_null",
@@ -578,20 +413,11 @@ def _check_call(c: _Checker, v: Any, i: int, req_names: set[str]) -> dict | None
                                 if "unknown_null" in v else None)
         if "unknown_null" in v and v.get("unknown"):
             c.err(f + ".unknown_null", "give either unknown or unknown_null")
-        trailers = v.get("trailers", {"count": 0, "pointer": False})
-        if isinstance(trailers, dict) and set(trailers) <= {"count", "pointer"}:
-            call["trailers"] = (c.integer(trailers.get("count", 0), f + ".trailers.count", 0, U16),
-                                c.boolean(trailers.get("pointer", False), f + ".trailers.pointer"))
-        else:
-            c.err(f + ".trailers", "expected {count = N, pointer = true/false}")
+        trailers = v.get("trailers", {})
+        call["trailers"] = (trailers.get("count", 0), bool(trailers.get("pointer", False)))
         cache = v.get("cache", "none")
-        if cache == "none":
-            call["cache"] = "none"
-        elif isinstance(cache, dict) and set(cache) <= {"policy", "seconds"} and "policy" in cache:
-            call["cache"] = (c.integer(cache["policy"], f + ".cache.policy", 0, U32),
-                             c.integer(cache.get("seconds", 0), f + ".cache.seconds", 0, U32))
-        else:
-            c.err(f + ".cache", "expected \"none\" or {policy = N, seconds = S}")
+        call["cache"] = ("none" if cache == "none"
+                         else (cache["policy"], cache.get("seconds", 0)))
         call["response"] = c.choice(v.get("response", "given"), f + ".response", ("given", "null"))
         call["multi_known"] = _check_multi_known(c, v.get("multi_known", []), f + ".multi_known")
         rv = v.get("response_version", 2 if call["multi_known"] else 1)
@@ -635,28 +461,16 @@ def _check_step(c: _Checker, v: dict, f: str, fn: str, req_names: set[str]) -> d
     or request they name is checked with the whole case (_check_ops)."""
     step: dict[str, Any] = {"fn": fn, "id": None, "op": None, "expect": {}}
     if fn == "resume":
-        c.keys(v, RESUME_KEYS, f)
         ident = v.get("id")
         if ident not in req_names:
             c.err(f + ".id", f"{_show(ident)} is not a request name of this case")
         step["id"] = ident
         return step
-    c.keys(v, WAIT_KEYS if fn == "wait" else CANCEL_KEYS, f)
-    if "op" not in v:
-        c.err(f + ".op", "missing: the op of an earlier deferred call")
-    else:
-        step["op"] = _op_name(c, v["op"], f + ".op")
+    step["op"] = v["op"]
     if fn == "cancel":
         return step
-    exp = v.get("expect")
-    if not isinstance(exp, dict):
-        c.err(f + ".expect", "missing or not a table: a wait step needs expect = "
-                             "{ rc = [...], completion = N } or { pending = true }")
-        exp = {}
-    c.keys(exp, WAIT_EXPECT_KEYS, f + ".expect")
+    exp = v["expect"]
     if "pending" in exp:
-        if exp["pending"] is not True:
-            c.err(f + ".expect.pending", "only pending = true (else give rc)")
         if set(exp) != {"pending"}:
             c.err(f + ".expect", "give either pending = true or rc (and completion)")
         step["expect"] = {"pending": True}
@@ -702,41 +516,18 @@ def _check_ops(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
 def _check_multi_known(c: _Checker, v: Any, field: str) -> list[tuple[int, int, list[bytes]]]:
     """[{ header = "WWW-Authenticate", flags = ["PRESERVE_ORDER"], values = [...] }, ...]"""
     out: list[tuple[int, int, list[bytes]]] = []
-    if not isinstance(v, list):
-        c.err(field, "expected a list of { header, flags, values } tables")
-        return out
-    for j, item in enumerate(v, 1):
+    for j, item in enumerate(v, 1):               # the structure: case.schema.json
         f = f"{field}[{j}]"
-        if not isinstance(item, dict):
-            c.err(f, "expected a table { header = ..., flags = ..., values = [...] }")
-            continue
-        c.keys(item, MULTI_KNOWN_KEYS, f)
-        header = item.get("header")
-        idx = KNOWN_INDEX.get(header.lower()) if isinstance(header, str) else None
-        if idx is None:
-            c.err(f + ".header", f"{_show(header)} is not a known response header "
-                                 f"(known: {', '.join(KNOWN_HEADERS)})")
+        idx = KNOWN_INDEX[item["header"].lower()]
         flags = item.get("flags", 0)
         if isinstance(flags, list):
-            total = 0
-            for k, name in enumerate(flags, 1):
-                if isinstance(name, str) and name.upper() in INFO_FLAGS:
-                    total |= INFO_FLAGS[name.upper()]
-                else:
-                    c.err(f"{f}.flags[{k}]", f"unknown flag {_show(name)} "
-                                             f"(known: {', '.join(INFO_FLAGS)})")
-            flags = total
-        else:
-            flags = c.integer(flags, f + ".flags", 0, U32)
-        values = item.get("values")
-        if not isinstance(values, list) or not values or len(values) > U16:
-            c.err(f + ".values", "expected a list of 1 to 65535 byte strings")
-            values = []
+            flags = sum(INFO_FLAGS[name] for name in set(flags))
+        values = item["values"]
         vals = [c.byte_string(x, f"{f}.values[{k}]") for k, x in enumerate(values, 1)]
         for k, x in enumerate(vals, 1):
             if x is not None and len(x) > U16:
                 c.err(f"{f}.values[{k}]", "value longer than 65535 bytes")
-        if idx is not None and flags is not None and None not in vals:
+        if None not in vals:
             out.append((idx, flags, vals))
     return out
 
@@ -769,15 +560,9 @@ def _check_steps(c: _Checker, requests: list[dict], calls: list[dict]) -> None:
 
 def _check_known(c: _Checker, v: Any, field: str, *, values: bool) -> dict[int, Any]:
     out: dict[int, Any] = {}
-    if not isinstance(v, dict):
-        c.err(field, "expected a table of header name = value")
-        return out
-    for name, val in v.items():
-        idx = KNOWN_INDEX.get(name.lower())
+    for name, val in v.items():                   # known header names: case.schema.json
+        idx = KNOWN_INDEX[name.lower()]
         f = f"{field}.{name}"
-        if idx is None:
-            c.err(f, f"not a known response header (known: {', '.join(KNOWN_HEADERS)})")
-            continue
         if idx in out:
             c.err(f, "header given twice")
         out[idx] = c.byte_string(val, f) if values else c.integer(val, f, 0, U16)
@@ -788,18 +573,12 @@ def _check_known(c: _Checker, v: Any, field: str, *, values: bool) -> dict[int, 
 
 def _check_unknown(c: _Checker, v: Any, field: str) -> list[tuple[bytes, bytes]]:
     out: list[tuple[bytes, bytes]] = []
-    if not isinstance(v, list):
-        c.err(field, "expected a list of [name, value] pairs")
-        return out
-    for j, pair in enumerate(v, 1):
+    for j, pair in enumerate(v, 1):               # the forms: case.schema.json
         f = f"{field}[{j}]"
         times = 1
-        if isinstance(pair, dict) and set(pair) <= {"name", "value", "times"}:
-            times = c.integer(pair.get("times", 1), f + ".times", 1, 100_000) or 1
-            pair = [pair.get("name"), pair.get("value", "")]
-        if not (isinstance(pair, list) and len(pair) == 2):
-            c.err(f, "expected [name, value] or {name = ..., value = ..., times = N}")
-            continue
+        if isinstance(pair, dict):
+            times = pair.get("times", 1)
+            pair = [pair["name"], pair.get("value", "")]
         name = c.byte_string(pair[0], f + ".name")
         value = c.byte_string(pair[1], f + ".value")
         if len(out) + times > CALL_ITEMS_MAX:
@@ -836,23 +615,15 @@ def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
                            "wire_lines_ordered": False}
     if v is None:
         return out
-    if not isinstance(v, dict):
-        c.err("expect", "expected a table")
-        return out
-    c.keys(v, EXPECT_KEYS, "expect")
     if "wire" in v:
         out["wire"] = _per_conn(c, v["wire"], "expect.wire", conns, c.byte_string)
     if "connection" in v:
         out["connection"] = _per_conn(c, v["connection"], "expect.connection", conns,
                                       lambda x, f: c.choice(x, f, FATES)) or {}
     out["headers_order"] = c.choice(v.get("headers_order", "any"), "expect.headers_order", ORDERS)
-    alts = v.get("wire_alternatives", [])
-    if not isinstance(alts, list):
-        c.err("expect.wire_alternatives", "expected a list")
-    else:
-        out["wire_alternatives"] = [
-            _per_conn(c, a, f"expect.wire_alternatives[{j}]", conns, c.byte_string)
-            for j, a in enumerate(alts, 1)]
+    out["wire_alternatives"] = [
+        _per_conn(c, a, f"expect.wire_alternatives[{j}]", conns, c.byte_string)
+        for j, a in enumerate(v.get("wire_alternatives", []), 1)]
 
     def prefix(x: Any, f: str) -> bytes | None:
         b = c.byte_string(x, f)
@@ -861,9 +632,6 @@ def _check_expect(c: _Checker, v: Any, conns: list[str]) -> dict:
         return b
 
     def lines(x: Any, f: str) -> list[bytes] | None:
-        if not isinstance(x, list) or not x:
-            c.err(f, f"expected a non-empty list of lines, got {_show(x)}")
-            return None
         got = []
         for j, item in enumerate(x, 1):
             b = c.byte_string(item, f"{f}[{j}]")
@@ -904,12 +672,11 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     c = _Checker(file)
     if not isinstance(data, dict):
         raise CaseSchemaError(file, ["expected a TOML table"])
-    c.keys(data, TOP_KEYS, "")
+    structure = case_schema_errors(data)          # harness/schema/case.schema.json
+    if structure:
+        raise CaseSchemaError(file, structure)
     stem = Path(file).stem
     case: dict[str, Any] = {"file": file, "area": Path(file).parent.name}
-    for key in ("id", "title", "level", "description"):
-        if key not in data:
-            c.err(key, "missing")
     case["id"] = c.string(data.get("id", stem), "id")
     if case["id"] is not None:
         if not ID_RE.match(case["id"]):
@@ -922,11 +689,8 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     case["level"] = c.choice(level, "level", LEVELS)
     rule_ids = data.get("rules")
     classes: set[str] = set()
-    if not isinstance(rule_ids, list) or not rule_ids:
-        c.err("rules", "missing or empty: list the spec rule ids the case checks")
-        rule_ids = []
     for j, rid in enumerate(rule_ids, 1):
-        if not isinstance(rid, str) or rid not in rules:
+        if rid not in rules:
             c.err(f"rules[{j}]", f"{_show(rid)} is not a rule id of the spec")
         else:
             classes.add(rules[rid].cls)
@@ -938,20 +702,7 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
                        f"({', '.join(sorted(classes))}): expected {rule_level(classes)} "
                        "(or SHOULD for a SHOULD statement, or INFO)")
     needs = data.get("needs", [])
-    if not isinstance(needs, list):
-        c.err("needs", "expected a list of capabilities")
-        needs = []
-    for j, cap in enumerate(needs, 1):
-        if cap not in CAPS:
-            c.err(f"needs[{j}]", f"unknown capability {_show(cap)} (known: {', '.join(CAPS)})")
-    reqs_in = data.get("request", [])
-    calls_in = data.get("call", [])
-    if not isinstance(reqs_in, list) or not reqs_in:
-        c.err("request", "missing: give at least one [[request]]")
-        reqs_in = []
-    if not isinstance(calls_in, list) or not calls_in:
-        c.err("call", "missing: give at least one [[call]]")
-        calls_in = []
+    reqs_in, calls_in = data["request"], data["call"]
     names: set[str] = set()
     requests = [_check_request(c, r, i, names) for i, r in enumerate(reqs_in, 1)]
     requests = [r for r in requests if r is not None]
@@ -971,6 +722,15 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
                 c.err(f"request[{n}].via", "a curl request must have its connection to "
                                            "itself (use via = \"raw\")")
             r["via"] = "raw"
+        f = f"request[{n}].why_raw"
+        reason = raw_reason(r["raw"], r["close_after_send"], r["then"], shared)
+        if r["via"] != "raw":
+            if r["why_raw"] is not None:
+                c.err(f, "only for a request with via = \"raw\"")
+        elif r["why_raw"] is None and reason is None:
+            c.err(f, "missing: curl could send this request; say why it goes raw "
+                     "(or leave via out)")
+        r["why_raw"] = (r["why_raw"] or reason) if r["via"] == "raw" else None
     for r in requests:
         del r["_via_given"], r["_conn_given"]
     case["expect"] = _check_expect(c, data.get("expect"), conns)
@@ -1001,44 +761,3 @@ def check_case(data: dict, file: str | Path, rules: dict) -> dict:
     if c.errors:
         raise CaseSchemaError(file, c.errors)
     return case
-
-
-# ---------------------------------------------------------------- JSON Schema subset
-
-RESULTS_SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
-_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
-               "integer": int, "number": (int, float)}
-
-
-def validate_json(value: Any, schema: dict, path: str = "$") -> list[str]:
-    """Check `value` against the subset of JSON Schema that results.schema.json
-    uses (type, const, enum, required, properties, additionalProperties, items).
-    Returns the problems, each naming the JSON path."""
-    errors: list[str] = []
-    if "const" in schema and value != schema["const"]:
-        errors.append(f"{path}: expected {schema['const']!r}, got {value!r}")
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{path}: {value!r} is not one of {schema['enum']}")
-    if "type" in schema:
-        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        ok = False
-        for t in types:
-            py = _JSON_TYPES[t]
-            if isinstance(value, py) and not (t in ("integer", "number") and isinstance(value, bool)):
-                ok = True
-        if not ok:
-            return errors + [f"{path}: expected {' or '.join(types)}, got {type(value).__name__}"]
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                errors.append(f"{path}: missing {key!r}")
-        props = schema.get("properties", {})
-        for key, v in value.items():
-            if key in props:
-                errors += validate_json(v, props[key], f"{path}.{key}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                errors += validate_json(v, schema["additionalProperties"], f"{path}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for i, v in enumerate(value):
-            errors += validate_json(v, schema["items"], f"{path}[{i}]")
-    return errors

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
+from harness.request import raw_reason
 from harness.spec import load_rules
 
 from . import oracle as o
@@ -57,8 +58,6 @@ class Case:
 
     def request(self, x: o.Request, **extra) -> o.Request:
         d = {"name": x.name, "raw": x.raw().decode("latin-1")}
-        if "via" not in extra and "pipelined_with" not in extra:
-            d["via"] = "raw"
         d.update(extra)
         self.requests.append(d)
         conn = extra.get("conn") or (self.conn_of.get(extra["pipelined_with"])
@@ -151,8 +150,21 @@ class Case:
                 expect["wire"] = {c: whole[c][0] for c in conns}
         return {"id": self.id, "title": self.title, "rules": self.rules,
                 "level": level_for(self.rules), "description": self.description,
-                "needs": self.needs, "requests": self.requests, "calls": self.calls,
+                "needs": self.needs, "requests": self._clients(), "calls": self.calls,
                 "expect": expect}
+
+    def _clients(self) -> list[dict]:
+        """The requests, libcurl's unless curl cannot send one: then via = "raw" and why."""
+        out = []
+        for d in self.requests:
+            conn = self.conn_of[d["name"]]
+            shared = sum(1 for c in self.conn_of.values() if c == conn) > 1
+            why = raw_reason(d["raw"].encode("latin-1"), d.get("close_after_send", False),
+                             d.get("then"), shared)
+            if why and "via" not in d:
+                d = {**d, "via": "raw", "why_raw": why}
+            out.append(d)
+        return out
 
     def _fate(self, conn: str) -> str:
         names = [n for n, c in self.conn_of.items() if c == conn]

@@ -121,9 +121,12 @@ def _request(draw, i: int, reqs: list[_Req], allow_shared: bool) -> tuple[dict, 
     if placement == "own":
         d["via"] = draw(st.sampled_from(("raw",) * 4 + ("curl",))) \
             if method in ("GET", "HEAD", "POST") else "raw"
+        if d["via"] == "raw" and method in ("GET", "HEAD", "POST"):
+            d["why_raw"] = "exploring: some requests go as raw bytes, some through libcurl"
         if draw(st.integers(0, 19)) == 19:
             d["close_after_send"] = True
             d["via"] = "raw"
+            d.pop("why_raw", None)          # the half-close is the reason
             r.client_closes = True
     else:
         prev = draw(st.sampled_from(persistent_prev))

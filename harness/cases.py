@@ -3,7 +3,7 @@
     from harness.cases import load_cases
     cases = load_cases("cases", rules)      # raises CaseLoadError listing every bad file
 
-The format is documented in harness/README.md and checked by harness.schema.
+The format is documented in harness/CASES.md and checked by harness.schema.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .schema import FLAG_MORE_DATA, CaseSchemaError, check_case
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"
 SPEC_DIR = ROOT / "spec"
-CASE_FILE_MAX = 1 << 20     # bytes of one case file at most (harness/README.md, Caps)
+CASE_FILE_MAX = 1 << 20     # bytes of one case file at most (harness/CASES.md, Caps)
 NESTING_MAX = 16            # arrays and tables nested at most this deep
 
 

@@ -1,4 +1,4 @@
-"""The case format of protocol 1.1 (harness/README.md): fill chunks, deferred
+"""The case format of protocol 1.1 (harness/CASES.md): fill chunks, deferred
 calls with wait / cancel / resume steps, pause_reading, response_version and
 multi_known, wire_lines_ordered; what they load to, the CALL lines and the
 capabilities they need, and every malformed use named by file and field."""

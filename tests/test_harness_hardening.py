@@ -1,5 +1,5 @@
 """Bad input and broken adapters: every one gets a clear error or a verdict, never a
-traceback, a hang or a silent pass (harness/README.md, "Caps and bad input")."""
+traceback, a hang or a silent pass (harness/CASES.md, "Caps and bad input")."""
 
 import os
 import sys

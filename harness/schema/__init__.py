@@ -9,7 +9,7 @@ for example::
     cases/wire/x.toml: call[2].chunks[1].memory: expected a byte string, got 12
 
 Field paths count array entries from 1 (call[1] is the first [[call]]).
-The format itself is documented in harness/README.md.
+The format itself is documented in harness/CASES.md.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ RECEIVE_MAX_MS = 3000
 CHUNK_KINDS = ("memory", "memory_null", "fill", "file", "fragment", "fragment_ex", "type")
 U16 = 0xFFFF
 U32 = 0xFFFFFFFF
-# Caps on every size a case can ask for (harness/README.md, "Caps and bad input"), checked
+# Caps on every size a case can ask for (harness/CASES.md, "Caps and bad input"), checked
 # here so that no case can make the harness or an adapter build more than a bounded amount.
 BYTES_MAX = 1 << 20             # one byte string ({repeat, count} included)
 CALL_BYTES_MAX = 16 << 20       # the bytes a call's arguments hold (chunk data, headers, reason)

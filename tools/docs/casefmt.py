@@ -15,7 +15,7 @@ EOL_RE = re.compile("(␍␊|␍|␊)")
 EOL_LABELS = {"␍␊": "CRLF", "␍": "CR", "␊": "LF"}
 
 # Arguments left at these values are not shown: they are the defaults of the
-# case format (harness/README.md), so a call shows what makes it special.
+# case format (harness/CASES.md), so a call shows what makes it special.
 HIDDEN = {"queue": "valid", "reserved1": False, "reserved2": 0, "bytes_sent": True,
           "overlapped": False, "log": "none", "cache": "none", "response": "given",
           "version": "1.1", "resp_flags": 0, "trailers": (0, False), "flags": 0,

@@ -13,12 +13,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-_NUM = re.compile(r"\d+")
+# a number, or a list of numbers ("148 or 5 or 98"): values that differ only in
+# numbers (lengths, dates, counts, the alternatives a rule allows) share a shape
+_NUM = re.compile(r"\d+(?: or \d+)*")
 
 
-def _shape(text: str) -> str:
-    """Values that differ only in numbers (lengths, dates, counts) share a shape."""
+def shape(text: str) -> str:
     return _NUM.sub("N", text or "")[:160]
+
+
+_shape = shape
 
 
 def groups(cases: list[dict]) -> list[dict]:

@@ -313,10 +313,10 @@ def _failing_by_case(results: dict) -> dict[str, set]:
 def _one_shape(shapes: Counter, share: float = 0.9) -> bool:
     """Most failing assertions of a rule are one (kind, expected, actual), numbers
     folded: a systematic deviation, not several bugs under one rule."""
-    import re
+    from .deviations import shape
     folded: Counter = Counter()
     for (kind, e, x), n in shapes.items():
-        folded[(kind, re.sub(r"\d+", "N", e), re.sub(r"\d+", "N", x))] += n
+        folded[(kind, shape(e), shape(x))] += n
     return folded.most_common(1)[0][1] >= share * sum(folded.values())
 
 

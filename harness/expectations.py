@@ -293,8 +293,9 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
             reason = "fails in some runs and not in others: " + ", ".join(
                 " · ".join(sig) for sig in flaky)
         out += ["[[case]]", f"id = {json.dumps(c['id'])}", f"reason = {json.dumps(reason)}"]
-        for key, sigs in (("fails", sorted({(a["rule"], a["kind"], a["subject"])
-                                            for a in fails})), ("flaky", flaky)):
+        # as often as they fail: a case may fail one check several times
+        for key, sigs in (("fails", sorted((a["rule"], a["kind"], a["subject"])
+                                           for a in fails)), ("flaky", flaky)):
             if sigs:
                 out.append(f"{key} = [")
                 out += [f"  {{ rule = {json.dumps(r)}, kind = {json.dumps(k)}, "

@@ -232,6 +232,18 @@ def test_flaky_assertions_may_fail_or_pass(tmp_path, rules, case, ctx):
     assert other.verdict == "FAIL"
 
 
+def test_writer_lists_an_assertion_as_often_as_it_fails(tmp_path, rules, case, ctx):
+    """Two Date lines missing from two responses... or one check failing twice in a
+    case: the entry lists it twice, so a third failure is still new."""
+    res = judge(case, outcome(), outcome(NO_DATE), ctx)
+    res.assertions.append(res.assertions[[a.failed for a in res.assertions].index(True)])
+    results = {"suite": {"version": "t"}, "implementation": {"name": "t"},
+               "cases": [res.to_dict()]}
+    exp = expectations(tmp_path, rules, from_results(results, threshold=5))
+    assert exp.cases["judged"]["fails"][("WIRE-DATE", "header", "response 1 on r1 (Date)")] == 2
+    assert apply_expectations(res, exp).verdict == "XFAIL"
+
+
 def test_writer_lists_what_fails_in_some_runs_only_as_flaky(tmp_path, rules, case, ctx):
     def run(impl):
         return {"suite": {"version": "t"}, "implementation": {"name": "t"},

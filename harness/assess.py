@@ -25,7 +25,8 @@ from .assertions import Assertion, mark_consequences, not_judged_after
 from .cases import Case
 from .compare import Message, Norm, first_difference, normalise, split_like, visible
 from .engine import OK_RC, Outcome
-from .segments import call_bytes, msgs, parts, pattern_checks, pattern_conns, patterns_text
+from .segments import (_text, call_bytes, msgs, parts, pattern_checks, pattern_conns,
+                       patterns_text)
 
 ERROR_NAMES = {0: "NO_ERROR", 3: "ERROR_PATH_NOT_FOUND", 6: "ERROR_INVALID_HANDLE",
                8: "ERROR_NOT_ENOUGH_MEMORY", 14: "ERROR_OUTOFMEMORY", 22: "ERROR_BAD_COMMAND",
@@ -52,12 +53,6 @@ def _matches(value: Any, want: Any) -> bool:
     if isinstance(want, list):
         return value in want
     return value == want
-
-
-def _text(b: bytes | None) -> str:
-    if b is None:
-        return "(none)"
-    return visible(b, 400, indent="").replace("\n", "")
 
 
 def _pattern_assertions(case: Case, conn: str, wire: bytes, first_head: int | None,

@@ -158,9 +158,6 @@ class HeadContext:
         parsed = parse_request(req.raw.replace(b"{host}", b"h")) if req is not None else None
         self.method = parsed["method"] if parsed else "GET"
         self.http10 = bool(parsed and parsed["version"] == "1.0")
-        self.request_close = bool(parsed and any(
-            n.lower() == "connection" and "close" in [t.strip().lower() for t in v.split(",")]
-            for n, v in parsed["headers"]))
         self.server_disabled = "WIRE-SERVER-DISABLED" in case.rules
 
     @property

@@ -13,6 +13,7 @@ Faults, as in the reference adapter: wrong-code (non-zero rc -> 87, 87 ->
 1229), drop-date (no Date line), extra-byte (an 'X' after each call's entity
 bytes), hang (CALL never replies), crash (abort on the first CALL), garbage (64
 random bytes instead of the response), endless (entity bytes forever),
+setup-crash (says SETUP on the first CALL, then aborts),
 keep-open (never closes connections). The other switches make deliberate
 deviations for the comparison tests: --order reverse writes the header lines
 in reverse order, --no-server writes no Server line, --token changes the
@@ -238,6 +239,10 @@ class Adapter:
         self.calls += 1
         fault = self.args.fault
         if fault == "crash":
+            os.abort()
+        if fault == "setup-crash":      # dies in its own preparation, said with SETUP
+            sys.stdout.write("SETUP HttpAddFragmentToCache chunk 1\n")
+            sys.stdout.flush()
             os.abort()
         if fault == "hang":
             while True:

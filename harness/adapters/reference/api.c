@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
+#include "bigbuf.h"
 #include "deferred.h"
 #include "faults.h"
 #include "hs_model.h"
@@ -187,7 +188,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
         *err = "internal error: plan and rendering disagree";
         return -1;
     }
-    buf = malloc(head + info + body + 65);  /* + room for the byte faults */
+    buf = big_alloc(head + info + body + 65);  /* + room for the byte faults */
     if (buf == NULL) {
         *err = "out of memory";
         return -1;
@@ -205,7 +206,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     if (fault_mode == FAULT_ENDLESS && is_head) {
         uint64_t total;
         net_send(c, buf, head, CONN_SEND_MS, &w);
-        free(buf);
+        big_free(buf);
         total = w + fault_endless(c, ctl_fd);
         x->state = HS_ST_GONE;
         net_drop(c);
@@ -215,7 +216,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     }
 
     rc = net_send(c, buf, n, CONN_SEND_MS, &w);
-    free(buf);
+    big_free(buf);
     if (rc != 0) {
         /* CALL-SYSTEM-ERROR: never report success for bytes not written. */
         log_msg("request 0x%llx: sent %zu of %zu bytes, then the client was gone or stalled",

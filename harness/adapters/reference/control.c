@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bigbuf.h"
 #include "control.h"
 
 /* ---- arena ---------------------------------------------------------------- */
@@ -91,7 +92,13 @@ static int fill_chunk(struct call_build *b, const char *byte, const char *len, s
         return BAD(b, "fill chunks of more than %u bytes in one call are more than this "
                    "adapter supports", CTL_MAX_FILLS);
     b->filled += x;
-    p = arena_alloc(&b->s->arena, (size_t)x);
+    if (x >= BIG_MIN && b->s->n_big_fills < CTL_BIG_FILLS) {
+        p = big_alloc((size_t)x);
+        if (p != NULL)
+            b->s->big_fills[b->s->n_big_fills++] = p;
+    } else {
+        p = arena_alloc(&b->s->arena, (size_t)x);
+    }
     if (p == NULL)
         return BAD(b, "out of memory for a fill chunk of %llu bytes", (unsigned long long)x);
     memset(p, one[0], (size_t)x);
@@ -477,6 +484,9 @@ int ctl_parse_call(char **fields, int n, struct call_spec *s, char *err, size_t 
 void ctl_call_free(struct call_spec *s)
 {
     arena_free(&s->arena);
+    for (size_t i = 0; i < s->n_big_fills; i++)
+        big_free(s->big_fills[i]);
+    s->n_big_fills = 0;
 }
 
 /* ---- replies ------------------------------------------------------------------------ */

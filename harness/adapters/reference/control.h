@@ -16,6 +16,7 @@
 #define CTL_ERR_LEN     160
 #define CTL_MAX_FILL    (256u * 1024u * 1024u) /* bytes of one fill: chunk */
 #define CTL_MAX_FILLS   (256u * 1024u * 1024u) /* bytes of all the fill: chunks of one CALL */
+#define CTL_BIG_FILLS   8                      /* fill: chunks of one CALL kept for reuse */
 
 /* Splits line in place at spaces; returns the number of fields (at most max). */
 int ctl_split(char *line, char **fields, int max);
@@ -51,6 +52,8 @@ struct call_spec {
     struct hs_cache_policy cache;
     struct hs_log_data log;
     struct arena arena;
+    void *big_fills[CTL_BIG_FILLS];  /* large fill: chunks (bigbuf.h), not in the arena */
+    size_t n_big_fills;
 };
 
 /* Parses "CALL fn arg..." from fields[1..n). On error returns -1 with a

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "bigbuf.h"
 #include "deferred.h"
 #include "faults.h"
 #include "hs_sdk.h"
@@ -29,7 +30,7 @@ struct op *op_add(const char *name, uint64_t request_id, uint64_t conn, hs_byte 
         size_t cap = cap_ops ? cap_ops * 2 : 8;
         struct op **no = realloc(ops, cap * sizeof *no);
         if (no == NULL) {
-            free(buf);
+            big_free(buf);
             return NULL;
         }
         ops = no;
@@ -37,7 +38,7 @@ struct op *op_add(const char *name, uint64_t request_id, uint64_t conn, hs_byte 
     }
     o = calloc(1, sizeof *o);
     if (o == NULL) {
-        free(buf);
+        big_free(buf);
         return NULL;
     }
     strncpy(o->name, name, sizeof o->name - 1);
@@ -95,7 +96,7 @@ void op_cancel(struct op *o)
 void op_reset(void)
 {
     for (size_t i = 0; i < n_ops; i++) {
-        free(ops[i]->buf);
+        big_free(ops[i]->buf);
         free(ops[i]);
     }
     free(ops);

@@ -31,11 +31,13 @@ large send stays pending. A connection keeps WIRE_CAP bytes and counts the
 rest, up to READ_LIMIT.
 
 Connection fate: "closed" when the server closed after the response (the
-harness waits up to `close_wait` for the end of stream, "not-closed" if it
-does not come); "open" is proven with a probe request on the same connection
-(RECEIVE hsprobe, then a plain CALL), which the server must deliver
-(CONN-PERSISTENT), "stalled" when it is not delivered. A connection whose
-request has no final send yet is "open" when no end of stream arrived.
+harness waits CLOSE_GRACE for the end of stream, then sends a probe request:
+"not-closed" as soon as the server serves it, or when neither the end of
+stream nor the probe came within `close_wait`); "open" is proven with a probe
+request on the same connection (RECEIVE hsprobe, then a plain CALL), which the
+server must deliver (CONN-PERSISTENT), "stalled" when it is not delivered. A
+connection whose request has no final send yet is "open" when no end of stream
+arrived. The case's bytes end where the probe's response begins.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ PROBE_REF = "hsprobe"
 START_TRIES = 3             # failed adapter starts in a row before a run stops trying
 WIRE_CAP = 1 << 20          # bytes kept per connection; the rest is counted only
 READ_LIMIT = 1 << 28        # bytes read per connection at most (an endless body stops here)
-QUIET = 0.05                # s without bytes that end a large transfer before a probe
+CLOSE_GRACE = 0.05          # s for an end of stream due after a response, before a probe
+TAIL = 1 << 16              # bytes kept of the end of a large stream while a probe is out
 OK_RC = (0, 997)            # NO_ERROR, ERROR_IO_PENDING
+PAUSED_RCVBUF = 1 << 18     # receive buffer of a connection whose client pauses reading
 REPLY_MAX = 1 << 16         # bytes of a reply line (a BODY reply: twice max-bytes more)
 
 try:  # pycurl is optional until a case asks for curl
@@ -201,6 +205,9 @@ class _Conn:
         self.curl = None
         self.fate = "unchecked"
         self.probing = False                    # its probe request is out (fate)
+        self.rcvbuf = 0                         # a small receive buffer (pause_reading)
+        self.tail: bytearray | None = None      # the stream's last TAIL bytes (a probe is out)
+        self.probe_note = ""
 
     def capped(self) -> bool:
         return len(self.buf) >= WIRE_CAP
@@ -212,6 +219,24 @@ class _Conn:
         """The client reads this connection now (beyond WIRE_CAP it only counts)."""
         return (self.sock is not None and not self.eof and not self.paused
                 and len(self.buf) + self.overflow < READ_LIMIT)
+
+
+def _connect(host: str, port: int, rcvbuf: int = 0) -> socket.socket:
+    """A non-blocking TCP connection to host:port; with `rcvbuf`, a receive buffer
+    of that size fixed before the handshake (a paused client then holds back a
+    large send after a few MiB in the kernel, not after the whole of it)."""
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if rcvbuf:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        s.settimeout(5)
+        s.connect((host, port))
+    except OSError:
+        s.close()
+        raise
+    s.setblocking(False)
+    _nodelay(s)
+    return s
 
 
 def _nodelay(s: socket.socket) -> None:
@@ -237,6 +262,7 @@ class Session:
         self.host = ""
         self.port = 0
         self.ctl_buf = bytearray()
+        self.scratch = memoryview(bytearray(1 << 20))   # what one read of a connection takes
         self.conns: dict[str, _Conn] = {}
         self.transcript: list[str] | None = None
         self.relay: socket.socket | None = None
@@ -396,23 +422,39 @@ class Session:
         return events
 
     def _read_up(self, c: _Conn) -> int:
+        # one buffer for every read: a fresh MiB per read would cost a page fault
+        # per 4 KiB, more than the copy itself
         try:
-            data = c.sock.recv(1 << 20 if c.capped() else 65536)
+            n = c.sock.recv_into(self.scratch)
         except BlockingIOError:
             return 0
         except OSError:
-            data = b""
+            n = 0
             c.reset = True
-        if not data:
+        if not n:
             c.eof = True
             return 1
+        data = self.scratch[:n]
         room = WIRE_CAP - len(c.buf)
         if room > 0:
             c.buf += data[:room]
-        if len(data) > room:
-            c.overflow += len(data) - max(room, 0)
+        if n > room:
+            c.overflow += n - max(room, 0)
         if c.down is not None and c.forward:
-            c.down_out += data
+            sent = 0
+            if not c.down_out:          # straight on to curl, what its socket takes now
+                try:
+                    sent = c.down.send(data)
+                except (BlockingIOError, InterruptedError):
+                    sent = 0
+                except OSError:
+                    sent = n
+                    c.down_eof = True
+            c.down_out += data[sent:]
+        if c.tail is not None:
+            c.tail += data[-TAIL:]
+            if len(c.tail) > TAIL:
+                del c.tail[:len(c.tail) - TAIL]
         return 1
 
     def _write_up(self, c: _Conn) -> int:
@@ -475,13 +517,11 @@ class Session:
         d.setblocking(False)
         _nodelay(d)
         try:
-            up = socket.create_connection((self.host, self.port), timeout=5)
+            up = _connect(self.host, self.port, c.rcvbuf)
         except OSError as exc:
             d.close()
             raise AdapterError(f"the relay cannot connect to {self.hostport}, where the "
                                f"adapter listens: {exc}") from None
-        up.setblocking(False)
-        _nodelay(up)
         c.sock, c.down = up, d
         return 1
 
@@ -829,16 +869,15 @@ class Session:
         c = self.conns.get(first.conn)
         if c is None:
             c = self.conns[first.conn] = _Conn(first.conn)
+            if any(q.pause_reading for q in case.requests if q.conn == first.conn):
+                c.rcvbuf = PAUSED_RCVBUF
             if first.via == "curl":
                 self._start_curl(first, c, raw, deadline)
             else:
                 try:
-                    s = socket.create_connection((self.host, self.port), timeout=5)
+                    c.sock = _connect(self.host, self.port, c.rcvbuf)
                 except OSError as exc:
                     raise AdapterError(f"cannot connect to {self.hostport}: {exc}") from None
-                s.setblocking(False)
-                _nodelay(s)
-                c.sock = s
         if first.via == "raw":
             if c.sock is None or c.eof:
                 raise ReceiveFailed(f"request {r.name} cannot be sent: the server closed "
@@ -904,9 +943,8 @@ class Session:
             self.multi.setopt(pycurl.M_MAXCONNECTS, 4)   # old relay connections leave soon
         e = pycurl.Curl()
         rhost, rport = self.relay.getsockname()
-        body = bytearray()
         state = {"request": r.name, "done": False, "code": None, "error": "", "status": None,
-                 "body": body, "headers": [], "reuse": None}
+                 "body_bytes": 0, "headers": [], "reuse": None}
         e.hs_state = state
         e.setopt(pycurl.URL, f"http://{rhost}:{rport}{req['target']}")
         e.setopt(pycurl.NOPROXY, "*")
@@ -921,7 +959,8 @@ class Session:
         e.setopt(pycurl.CONNECTTIMEOUT_MS, 2000)
         e.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_0 if req["version"] == "1.0"
                  else pycurl.CURL_HTTP_VERSION_1_1)
-        e.setopt(pycurl.WRITEFUNCTION, body.extend)
+        e.setopt(pycurl.BUFFERSIZE, 1 << 20)
+        e.setopt(pycurl.WRITEFUNCTION, lambda data: _count_body(state, data))
         e.setopt(pycurl.HEADERFUNCTION, lambda line: state["headers"].append(line) and None)
         names = {n.lower() for n, _ in req["headers"]}
         # no header of curl's own beyond what the case wrote
@@ -972,7 +1011,7 @@ class Session:
                 st.update(done=True, code=None, error="did not finish", reuse=None)
             out.curl[st["request"]] = {
                 "code": st["code"], "error": st["error"], "status": st["status"],
-                "body_bytes": len(st["body"]), "reuse": st["reuse"],
+                "body_bytes": st["body_bytes"], "reuse": st["reuse"],
                 "status_line": (st["headers"][0].decode("latin-1").rstrip("\r\n")
                                 if st["headers"] else None),
             }
@@ -989,10 +1028,16 @@ class Session:
         expected = case.expected_fate(name)
         self._drain()
         if expected == "closed":
-            until = min(deadline, time.monotonic() + self.close_wait)
-            while not c.eof and c.readable() and time.monotonic() < until:
-                self._pump(until - time.monotonic())
-            return "closed" if c.eof else "not-closed"
+            grace = min(deadline, time.monotonic() + CLOSE_GRACE)
+            while not c.eof and c.readable() and time.monotonic() < grace:
+                self._pump(grace - time.monotonic())
+            if c.eof or not c.readable():
+                return "closed" if c.eof else "not-closed"
+            # no end of stream yet: a probe request settles it without waiting out
+            # close_wait: a server that serves it has kept the connection, one that
+            # closes ends the stream
+            fate = self._probe(c, deadline)
+            return "closed" if fate == "closed" else "not-closed"
         if expected == "open":
             if c.eof:
                 return "closed"
@@ -1003,9 +1048,15 @@ class Session:
         return "closed" if c.eof else "unchecked"
 
     def _probe(self, c: _Conn, deadline: float) -> str:
-        if c.overflow:
-            self._quiet(c, deadline)
-        c.wire_end, c.overflow_end = len(c.buf), c.overflow
+        """Prove the connection open with a probe request (CONN-PERSISTENT). The
+        case's bytes end where the probe's response begins: for a connection within
+        WIRE_CAP that is where the wire stands now; beyond it, where the probe's
+        response starts in the stream (TCP keeps the order, so the rest of a large
+        transfer still on its way comes before it)."""
+        big = c.overflow > 0
+        c.wire_end, c.overflow_end = len(c.buf), (None if big else c.overflow)
+        if big:
+            c.tail = bytearray()
         c.forward = False
         probe = f"GET /hs-probe HTTP/1.1\r\nHost: {self.hostport}\r\n\r\n".encode()
         c.out += probe
@@ -1022,6 +1073,8 @@ class Session:
             other = self._conn_of_peer(parts[4] if len(parts) == 5 else "")
             if other is None or other is c:
                 c.probing = False
+                if big:
+                    self._probe_response_end(c, until)
                 return "open"
             # a probe that an earlier connection's turn waited for in vain: that
             # connection is open after all, and this one's probe is still to come
@@ -1029,9 +1082,26 @@ class Session:
                 other.fate, other.probing = "open", False
             if time.monotonic() >= until:
                 break
-        self._drain()
-        c.wire_end, c.overflow_end = len(c.buf), c.overflow
+        self._drain()           # no answer in close_wait: every byte that came is the case's
+        c.wire_end, c.overflow_end, c.tail = len(c.buf), c.overflow, None
         return "closed" if c.eof else "stalled"
+
+    def _probe_response_end(self, c: _Conn, until: float) -> None:
+        """Read until the stream ends with the probe's response head, and count the
+        case's bytes as those before it; when it does not come (in close_wait), every
+        byte is counted, and the connection's note says so."""
+        while True:
+            start = probe_response_start(c.tail)
+            if start is not None:
+                c.overflow_end = c.overflow - (len(c.tail) - start)
+                break
+            if not c.readable() or time.monotonic() >= until:
+                c.overflow_end = c.overflow
+                c.probe_note = ("the probe's response was not found at the end of the "
+                                "stream; every byte is counted as the case's")
+                break
+            self._pump(until - time.monotonic())
+        c.tail = None
 
     def _conn_of_peer(self, field: str) -> _Conn | None:
         """The connection whose client port a REQUEST reply's peer=PORT names."""
@@ -1050,16 +1120,6 @@ class Session:
                     continue
         return None
 
-    def _quiet(self, c: _Conn, deadline: float) -> None:
-        """Read until no byte arrives for QUIET s: the rest of a large transfer that
-        is already on its way, so that it is counted before the probe's response."""
-        seen = -1
-        while seen != c.overflow and time.monotonic() < deadline:
-            seen = c.overflow
-            until = time.monotonic() + QUIET
-            while time.monotonic() < until and c.overflow == seen and c.readable():
-                self._pump(until - time.monotonic())
-
     def _finish(self, out: Outcome) -> None:
         try:
             if self.alive:
@@ -1073,7 +1133,8 @@ class Session:
             out.conns[name] = ConnResult(
                 name=name, wire=bytes(c.buf[:end]), marks=list(c.marks),
                 fate=c.fate, overflow=overflow, sent=bytes(c.sent), totals=list(c.totals),
-                note="reset by peer" if c.reset else "")
+                note="; ".join(n for n in ("reset by peer" if c.reset else "", c.probe_note)
+                               if n))
             for s in (c.sock, c.down):
                 if s is not None:
                     try:
@@ -1093,6 +1154,24 @@ def open_response_call(case: Case, request: str) -> Call | None:
     return sends[-1] if not rcs or 0 in rcs or 997 in rcs else None
 
 
+_RESPONSE_HEAD = re.compile(rb"HTTP/1\.[01] [0-9]{3} [^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n")
+
+
+def probe_response_start(tail: bytes | bytearray) -> int | None:
+    """Where the response head that ends `tail` starts: the last "HTTP/1.x NNN "
+    from which the rest is exactly one head (status line, header lines, the empty
+    line); None while the stream does not end so."""
+    if not tail.endswith(b"\r\n\r\n"):
+        return None
+    pos = len(tail)
+    while True:
+        pos = tail.rfind(b"HTTP/1.", 0, pos)
+        if pos < 0:
+            return None
+        if _RESPONSE_HEAD.fullmatch(tail, pos):
+            return pos
+
+
 def _final_sent(case: Case, out: Outcome, request: str) -> bool:
     for call in case.calls:
         res = out.call(call.index)
@@ -1107,6 +1186,11 @@ def _count(field_text: str, prefix: str) -> int | str:
         raise ValueError(field_text)
     v = field_text[len(prefix):]
     return v if v in ("unset", "pending") else int(v)
+
+
+def _count_body(state: dict, data: bytes) -> None:
+    """curl's body: only its length is kept (an endless body costs no memory)."""
+    state["body_bytes"] += len(data)
 
 
 def _short(text: str, n: int = 120) -> str:

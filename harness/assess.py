@@ -57,7 +57,7 @@ def _matches(value: Any, want: Any) -> bool:
 
 def _pattern_assertions(case: Case, conn: str, wire: bytes, first_head: int | None,
                         where: str) -> list[Assertion]:
-    ctx = attr.HeadContext(case, first_head)
+    ctx = attr.head_context(case, first_head)
     items = []
     for what, data, ok in pattern_checks(case, conn, wire):
         if what == "prefix":
@@ -88,9 +88,14 @@ def compare_wire(case: Case, exp: list[Message], act: list[Message], conn: str,
         a = act[i] if i < len(act) else None
         subject = f"response {i + 1} on {conn}"
 
-        def add(rule: str, kind: str, ok: bool, text: str, expected: str = "",
-                actual: str = "", offset: int | None = None, sub: str = subject,
+        def add(rule: str, kind: str, ok: bool, text: str, expected: Any = "",
+                actual: Any = "", offset: int | None = None, sub: str = subject,
                 step: int | None = None) -> None:
+            """expected and actual: text, or a function that makes it (called only
+            when the assertion fails: a passing one shows neither)."""
+            if not ok:
+                expected = expected() if callable(expected) else expected
+                actual = actual() if callable(actual) else actual
             items.append(Assertion(rule=rule, kind=kind, subject=sub,
                                    state="pass" if ok else "fail", text=text,
                                    expected=expected if not ok else "",
@@ -122,12 +127,12 @@ def compare_wire(case: Case, exp: list[Message], act: list[Message], conn: str,
         if e.status is None:
             ok = e.body == a.body
             add(attr.stray_rule(case, step, model), "stray", ok, f"{subject}: raw bytes",
-                visible(e.body, 600, indent=""), visible(a.body, 600, indent=""),
+                lambda: visible(e.body, 600, indent=""), lambda: visible(a.body, 600, indent=""),
                 first_difference(e.body, a.body) if not ok else None, step=step)
             continue
-        ctx = attr.HeadContext(case, step)
+        ctx = attr.head_context(case, step)
         add(attr.status_rule(ctx), "status-line", e.status == a.status, f"{subject}: status line",
-            _text(e.status), _text(a.status), step=step)
+            lambda: _text(e.status), lambda: _text(a.status), step=step)
         if e.head_complete != a.head_complete:
             add("WIRE-NOTHING-ELSE", "head-end", False,
                 f"{subject}: the head {'does not end' if e.head_complete else 'ends'} with an "
@@ -139,9 +144,9 @@ def compare_wire(case: Case, exp: list[Message], act: list[Message], conn: str,
         ok = e.body == a.body
         last = max([x for x in (e.last, a.last, step) if x is not None], default=None)
         add(attr.body_rule(ctx), "body", ok, f"{subject}: entity bytes "
-            f"(expected {len(e.body)}, got {len(a.body)})", visible(e.body, 600, indent=""),
-            visible(a.body, 600, indent=""), first_difference(e.body, a.body) if not ok else None,
-            step=last)
+            f"(expected {len(e.body)}, got {len(a.body)})", lambda: visible(e.body, 600, indent=""),
+            lambda: visible(a.body, 600, indent=""),
+            first_difference(e.body, a.body) if not ok else None, step=last)
     return items
 
 
@@ -153,41 +158,48 @@ def _take(pool: Counter, key: bytes) -> bool:
     return False
 
 
+def _canon(h: bytes) -> bytes:
+    """Field names are case-insensitive (RFC 9110 5.1, WIRE-KNOWN-HEADER): the name's
+    letter case is not compared, the value's bytes are."""
+    name, sep, value = h.partition(b":")
+    return name.lower() + sep + value
+
+
 def _header_assertions(e: Message, a: Message, ctx: attr.HeadContext, subject: str, conn: str,
                        step: int | None, order: str) -> list[Assertion]:
     """One assertion per header name: the expected lines of that name against the
     actual ones, filed under the rule that owns the name."""
-    def by_name(headers: list[bytes]) -> dict[str, list[bytes]]:
-        out: dict[str, list[bytes]] = {}
+    def by_name(headers: list[bytes]) -> dict[str, list[tuple[bytes, bytes]]]:
+        """name -> [(canonical line, line)]."""
+        out: dict[str, list[tuple[bytes, bytes]]] = {}
         for h in headers:
-            out.setdefault(h.partition(b":")[0].decode("latin-1").strip().lower(), []).append(h)
+            out.setdefault(h.partition(b":")[0].decode("latin-1").strip().lower(), []).append(
+                (_canon(h), h))
         return out
 
-    def canon(h: bytes) -> bytes:
-        """Field names are case-insensitive (RFC 9110 5.1, WIRE-KNOWN-HEADER): the
-        name's letter case is not compared, the value's bytes are."""
-        name, sep, value = h.partition(b":")
-        return name.lower() + sep + value
-    ec, ac = Counter(map(canon, e.headers)), Counter(map(canon, a.headers))
     eb, ab = by_name(e.headers), by_name(a.headers)
     names = list(dict.fromkeys(list(eb) + list(ab)))
     items = []
     nothing_else = True
     for n in names:
         want, got = eb.get(n, []), ab.get(n, [])
-        gotc, wantc = Counter(map(canon, got)), Counter(map(canon, want))
-        missing = [h for h in want if not _take(gotc, canon(h))]
-        extra = [h for h in got if not _take(wantc, canon(h))]
+        if [c for c, _ in want] == [c for c, _ in got]:
+            missing, extra = [], []
+        else:
+            gotc, wantc = Counter(c for c, _ in got), Counter(c for c, _ in want)
+            missing = [h for c, h in want if not _take(gotc, c)]
+            extra = [h for c, h in got if not _take(wantc, c)]
+        want, got = [h for _, h in want], [h for _, h in got]
         ok = not missing and not extra
         line = (missing or extra or want or got)[0]
         rule = attr.header_rule(line, ctx, missing=bool(missing) or bool(want))
         if not want and rule == "WIRE-NOTHING-ELSE":
             nothing_else = False
-        shown = got[0].partition(b":")[0] if got else want[0].partition(b":")[0]
+        shown = (got[0] if got else want[0]).partition(b":")[0].decode("latin-1")
         items.append(Assertion(
-            rule=rule, kind="header", subject=f"{subject} ({shown.decode('latin-1')})",
+            rule=rule, kind="header", subject=f"{subject} ({shown})",
             state="pass" if ok else "fail",
-            text=f"{subject}: the {shown.decode('latin-1')} line" + ("" if ok else "s differ"),
+            text=f"{subject}: the {shown} line" + ("" if ok else "s differ"),
             expected=" + ".join(_text(h) for h in want) or "(no such line)" if not ok else "",
             actual=" + ".join(_text(h) for h in got) or "(no such line)" if not ok else "",
             conn=conn, step=step or 0))
@@ -208,8 +220,12 @@ def _header_assertions(e: Message, a: Message, ctx: attr.HeadContext, subject: s
                                subject=f"{subject} (other lines)",
                                text=f"{subject}: no header line beyond those due",
                                conn=conn, step=step or 0))
-    if ec == ac and list(map(canon, e.headers)) != list(map(canon, a.headers)) \
-            and order == "strict":
+    if order == "strict" and e.headers != a.headers:
+        el, al = list(map(_canon, e.headers)), list(map(_canon, a.headers))
+        reordered = el != al and Counter(el) == Counter(al)
+    else:
+        reordered = False
+    if reordered:
         items.append(Assertion(rule="WIRE-HEADER-ORDER", kind="header-order", subject=subject,
                                state="fail", text=f"{subject}: the header lines are in another "
                                "order (the case asks for this order)",
@@ -407,7 +423,7 @@ def fate_text(f: str) -> str:
 
 
 def _head_bytes(ms: list[Message]) -> int:
-    return sum(len(m.render()) - len(m.body) for m in ms if m.status is not None)
+    return sum(len(m.render(body=False)) for m in ms if m.status is not None)
 
 
 def _total_assertion(case: Case, model: Outcome, impl: Outcome, conn: str) -> list[Assertion]:
@@ -483,8 +499,7 @@ def _wire_assertions(case: Case, model: Outcome, impl: Outcome, ctx, conns: list
     _, chosen, items = best if best is not None else ((0, 0), 0, [])
     if chosen:
         fired.add(f"wire-alternative-{chosen}")
-    shown = {conn: (b"".join(m.render() for m in candidates[chosen][conn]),
-                    b"".join(m.render() for m in actual[conn])) for conn in actual}
+    shown: dict[str, tuple] = {}
     for conn in patterned:
         wire = impl.conns[conn].wire if conn in impl.conns else b""
         heads = [s for k, _, s in parts(case, impl, conn) if k == "head"]
@@ -493,6 +508,9 @@ def _wire_assertions(case: Case, model: Outcome, impl: Outcome, ctx, conns: list
         items += found
         if any(a.failed for a in found):
             shown[conn] = ("pattern", patterns_text(case, conn), wire)
+    if any(a.failed for a in items):        # the bytes are shown for a failing case only
+        shown = {conn: (b"".join(m.render() for m in candidates[chosen][conn]),
+                        b"".join(m.render() for m in actual[conn])) for conn in actual} | shown
     return items, chosen, shown
 
 

@@ -165,6 +165,21 @@ class HeadContext:
         return self.method == "HEAD" or self.status in (204, 304) or 100 <= self.status < 200
 
 
+_HEAD_CONTEXTS: dict[tuple[int, int | None], tuple[Case, HeadContext]] = {}
+
+
+def head_context(case: Case, step: int | None) -> HeadContext:
+    """HeadContext(case, step), made once per case and step (a case with thousands
+    of header lines would otherwise pay for them at every head it judges)."""
+    key = (id(case), step)
+    hit = _HEAD_CONTEXTS.get(key)
+    if hit is None or hit[0] is not case:
+        if len(_HEAD_CONTEXTS) > 4096:
+            _HEAD_CONTEXTS.clear()
+        hit = _HEAD_CONTEXTS[key] = (case, HeadContext(case, step))
+    return hit[1]
+
+
 def status_rule(ctx: HeadContext) -> str:
     return "WIRE-VERSION-IGNORED" if ctx.version != "1.1" else "WIRE-STATUS-LINE"
 
@@ -222,7 +237,7 @@ def fate_rule(case: Case, conn: str, expected: str) -> str:
     last = reqs[-1]
     calls = [c for c in case.calls if c.id == last.name and c.fn in ("response", "body")]
     heads = [c for c in calls if c.fn == "response"]
-    ctx = HeadContext(case, heads[0].index) if heads else None
+    ctx = head_context(case, heads[0].index) if heads else None
     if expected in ("closed", "not-closed"):
         if calls and calls[-1].flags & FLAG_DISCONNECT:
             return "CONN-DISCONNECT"

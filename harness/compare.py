@@ -160,14 +160,14 @@ class Message:
     call: int | None = None         # the step whose call wrote the head (None: unknown)
     last: int | None = None         # the last step that added bytes to it
 
-    def render(self, headers: list[bytes] | None = None) -> bytes:
+    def render(self, headers: list[bytes] | None = None, body: bool = True) -> bytes:
         if self.status is None:
-            return self.body
+            return self.body if body else b""
         hs = self.headers if headers is None else headers
         head = self.status + b"\r\n" + b"".join(h + b"\r\n" for h in hs)
         if self.head_complete:
             head += b"\r\n"
-        return head + self.body
+        return head + self.body if body else head
 
 
 def parse_head(part: bytes) -> Message:

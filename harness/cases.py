@@ -9,7 +9,9 @@ The format is documented in harness/CASES.md and checked by harness.schema.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
+import pickle
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from .schema import FLAG_MORE_DATA, CaseSchemaError, check_case
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"
 SPEC_DIR = ROOT / "spec"
+CASE_CACHE = ROOT / "build" / "cache" / "cases.pickle"
 CASE_FILE_MAX = 1 << 20     # bytes of one case file at most (harness/CASES.md, Caps)
 NESTING_MAX = 16            # arrays and tables nested at most this deep
 
@@ -245,20 +248,33 @@ def case_from_data(d: dict, rules: dict) -> Case:
                 rule_classes={r: rules[r].cls for r in d["rules"]})
 
 
-def load_case(path: str | Path, rules: dict, root: Path = ROOT) -> Case:
+def load_case(path: str | Path, rules: dict, root: Path = ROOT,
+              cache: "CaseCache | None" = None) -> Case:
     path = Path(path)
     try:
         shown = str(path.resolve().relative_to(root))
     except (ValueError, OSError, RuntimeError):
         shown = str(path)
-    data = _read_toml(path, shown)
-    return case_from_data(check_case(data, shown, rules), rules)
+    raw = _read_file(path, shown)
+    if cache is not None:
+        hit = cache.get(shown, raw)
+        if hit is not None:
+            return hit
+    case = case_from_data(check_case(_parse_toml(raw, shown), shown, rules), rules)
+    if cache is not None:
+        cache.put(shown, raw, case)
+    return case
 
 
 def _read_toml(path: Path, shown: str) -> dict:
     """The TOML table of one case file, or CaseSchemaError naming the problem: only a
     regular file of at most CASE_FILE_MAX bytes of UTF-8, nested at most NESTING_MAX deep,
     is read (never a directory, FIFO or device, which could block or never end)."""
+    return _parse_toml(_read_file(path, shown), shown)
+
+
+def _read_file(path: Path, shown: str) -> bytes:
+    """The bytes of one case file (see _read_toml), or CaseSchemaError."""
     def bad(message: str) -> CaseSchemaError:
         return CaseSchemaError(shown, [f"(file) {message}"])
     try:
@@ -277,13 +293,26 @@ def _read_toml(path: Path, shown: str) -> dict:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):      # replaced since the stat
                 raise bad("is not a regular file")
-            raw = os.read(fd, CASE_FILE_MAX + 1)
+            parts, total = [], 0
+            while total <= CASE_FILE_MAX:   # small reads: a 1 MiB buffer per file costs
+                part = os.read(fd, min(1 << 16, CASE_FILE_MAX + 1 - total))
+                if not part:
+                    break
+                parts.append(part)
+                total += len(part)
+            raw = b"".join(parts)
         finally:
             os.close(fd)
     except OSError as exc:
         raise bad(f"cannot be read: {exc.strerror or exc}") from None
     if len(raw) > CASE_FILE_MAX:
         raise bad(f"more than the {CASE_FILE_MAX} bytes a case file may have")
+    return raw
+
+
+def _parse_toml(raw: bytes, shown: str) -> dict:
+    def bad(message: str) -> CaseSchemaError:
+        return CaseSchemaError(shown, [f"(file) {message}"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -320,17 +349,84 @@ def case_files(cases_dir: str | Path = CASES_DIR) -> list[Path]:
     return sorted(Path(cases_dir).glob("*/*.toml"))
 
 
-def load_cases(cases_dir: str | Path = CASES_DIR, rules: dict | None = None) -> list[Case]:
-    """Load and validate every case; raise CaseLoadError naming every bad file and field."""
+class CaseCache:
+    """Cases already validated, by file name and bytes, kept in one file under
+    build/: the schema check costs a few milliseconds a case, and every process of a
+    run (pytest's and each xdist worker's) loads the whole corpus. An entry counts
+    only for the same file bytes, the same rules and the same loader and schema
+    code; anything else is checked again, and a case that fails its check is never
+    kept. A cache that cannot be read or written is only slower."""
+
+    def __init__(self, rules: dict, path: Path = CASE_CACHE):
+        self.path = path
+        self.key = _loader_digest(rules)
+        self.entries: dict[bytes, Case] = {}
+        self.used: dict[bytes, Case] = {}
+        try:
+            with open(path, "rb") as fh:
+                key, entries = pickle.load(fh)
+            if key == self.key and isinstance(entries, dict):
+                self.entries = entries
+        except Exception:                   # missing, stale or damaged: start afresh
+            pass
+
+    @staticmethod
+    def _digest(shown: str, raw: bytes) -> bytes:
+        return hashlib.sha256(shown.encode() + b"\0" + raw).digest()
+
+    def get(self, shown: str, raw: bytes) -> Case | None:
+        d = self._digest(shown, raw)
+        case = self.entries.get(d)
+        if case is not None:
+            self.used[d] = case
+        return case
+
+    def put(self, shown: str, raw: bytes, case: Case) -> None:
+        self.used[self._digest(shown, raw)] = case
+
+    def save(self) -> None:
+        """Keep what this load used (so entries of deleted or changed files go)."""
+        if self.used.keys() == self.entries.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.key, self.used), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _loader_digest(rules: dict) -> bytes:
+    """What a validated case depends on besides its file: the rules and the code
+    and schema that check and build it."""
+    h = hashlib.sha256(repr(sorted(rules.items())).encode())
+    here = Path(__file__).resolve().parent
+    for f in [here / "cases.py", *sorted((here / "schema").glob("*"))]:
+        try:
+            h.update(f.name.encode() + f.read_bytes())
+        except OSError:
+            h.update(f.name.encode())
+    return h.digest()
+
+
+def load_cases(cases_dir: str | Path = CASES_DIR, rules: dict | None = None,
+               cache: bool = True) -> list[Case]:
+    """Load and validate every case; raise CaseLoadError naming every bad file and field.
+    `cache`: reuse (and keep) the cases validated before (CaseCache); only for the
+    suite's own corpus, so that a directory of a test or a trial leaves nothing behind."""
     if rules is None:
         from .spec import load_rules
         rules = load_rules(SPEC_DIR)
     cases: list[Case] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
+    own = Path(cases_dir).resolve() == CASES_DIR.resolve()
+    store = CaseCache(rules) if cache and own else None
     for path in case_files(cases_dir):
         try:
-            case = load_case(path, rules)
+            case = load_case(path, rules, cache=store)
         except CaseSchemaError as exc:
             errors.extend(str(exc).splitlines())
             continue
@@ -344,4 +440,6 @@ def load_cases(cases_dir: str | Path = CASES_DIR, rules: dict | None = None) -> 
         errors.append(f"{p}: cases live in cases/<area>/<id>.toml")
     if errors:
         raise CaseLoadError(errors)
+    if store is not None:
+        store.save()
     return cases

@@ -133,17 +133,19 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 	@mkdir -p $(@D)
 	$(MINGW_CC) -std=c11 -O2 -Wall -Wextra -Werror -Iharness/adapters/common -o $@ $(WIN32_SRC) -lhttpapi -lws2_32
 
-# The suite against Wine: one worker, since closing any request queue makes
-# Wine close every queue's listening socket. Writes $(REPORTS)/wine-<version>/.
-# Runs on one prefix wait for each other (flock), for the same reason.
+# The suite against Wine: WINE_JOBS workers, each in its own Wine prefix (its own
+# wineserver and http.sys: closing any request queue makes Wine close every
+# queue's listening socket of its prefix). Writes $(REPORTS)/wine-<version>/.
+# Runs on the same prefixes wait for each other (flock), for the same reason.
+WINE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 conform-wine: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
-	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
-	  { $(PYTHON) -m harness.run --impl wine --jobs 1 --report-dir $(REPORTS)/wine-8.0; \
+	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 $(WINE_JOBS) && \
+	  { $(PYTHON) -m harness.run --impl wine --jobs $(WINE_JOBS) --report-dir $(REPORTS)/wine-8.0; \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
 conform-wine10: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
-	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
-	  { $(PYTHON) -m harness.run --impl wine10 --jobs 1 --report-dir $(REPORTS)/wine-10.0; \
+	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 $(WINE_JOBS) && \
+	  { $(PYTHON) -m harness.run --impl wine10 --jobs $(WINE_JOBS) --report-dir $(REPORTS)/wine-10.0; \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
 # Rewrites harness/expectations/$(WINE).toml and the bug list
@@ -156,9 +158,9 @@ OBSERVE_RUNS ?= 2
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
 	@mkdir -p $(BUILD)/$(WINE) && : > $(BUILD)/$(WINE)/no-expectations.toml
-	flock $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) && \
+	flock $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) $(WINE_JOBS) && \
 	  { for n in $$(seq $(OBSERVE_RUNS)); do \
-	      $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs 1 \
+	      $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs $(WINE_JOBS) \
 	        --expectations $(BUILD)/$(WINE)/no-expectations.toml \
 	        --report-dir $(BUILD)/$(WINE)/observed-$$n; rc=$$?; [ $$rc -le 1 ] || break; done; \
 	    tools/wine.sh release $(WINE); [ $$rc -le 1 ]; }'

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs the Win32 adapter (harness/adapters/win32) under Wine, headless, in a
-# private prefix.
+# Runs the Win32 adapter (harness/adapters/win32) under Wine, headless, in
+# private prefixes: one per parallel worker, each with its own wineserver,
+# services and http.sys, so that one worker's adapter crash or closed queue
+# never touches another's.
 #
-#   tools/wine.sh prepare FLAVOUR      make the prefix and start Wine's services
+#   tools/wine.sh prepare FLAVOUR [N]  make N prefixes (default 1) and start Wine's
+#                                      services in each
 #   tools/wine.sh adapter FLAVOUR ...  exec the adapter (the harness's adapter command)
-#   tools/wine.sh release FLAVOUR      stop what prepare started
+#                                      in the prefix of this worker: K for pytest-xdist's
+#                                      worker gwK (PYTEST_XDIST_WORKER), 0 without one
+#   tools/wine.sh release FLAVOUR      stop what prepare started, in every prefix
 #
 # FLAVOUR: wine-8.0 (this system's wine64) or wine-10.0 (Debian 13's wine64
 # in the chroot that tools/wine10-chroot.sh makes).
@@ -24,24 +29,33 @@ export WINEDEBUG=${WINEDEBUG:-fixme+http,err+all,-all}
 unset DISPLAY
 
 case $flavour in
-wine-8.0)
-    state=$ROOT/build/wine-8.0
-    export WINEPREFIX=$state/prefix
-    run=()
-    exe=$EXE
-    ;;
-wine-10.0)
-    state=$ROOT/build/wine-10.0
-    [ -x "$CHROOT10/usr/lib/wine/wine64" ] || {
-        echo "no Wine 10.0 chroot at $CHROOT10: run make wine10-chroot" >&2; exit 1; }
-    run=(chroot "$CHROOT10" /usr/bin/env WINEPREFIX=/root/hs-prefix WINEDLLOVERRIDES="$WINEDLLOVERRIDES"
-         WINEDEBUG="$WINEDEBUG" HOME=/root)
-    export WINEPREFIX=$CHROOT10/root/hs-prefix
-    exe='C:\hs\hs-win32-adapter.exe'
-    ;;
-*)
-    echo "unknown flavour $flavour (wine-8.0 or wine-10.0)" >&2; exit 2 ;;
+wine-8.0|wine-10.0) state=$ROOT/build/$flavour ;;
+*) echo "unknown flavour $flavour (wine-8.0 or wine-10.0)" >&2; exit 2 ;;
 esac
+if [ $flavour = wine-10.0 ] && [ ! -x "$CHROOT10/usr/lib/wine/wine64" ]; then
+    echo "no Wine 10.0 chroot at $CHROOT10: run make wine10-chroot" >&2; exit 1
+fi
+
+# slot K: the prefix of worker K (sfx "" for 0, "-K" otherwise), how to run Wine in it
+# and where its keeper's files are.
+slot() {
+    local k=$1
+    sfx=$([ "$k" = 0 ] && echo "" || echo "-$k")
+    keeper=$state/keeper$sfx
+    case $flavour in
+    wine-8.0)
+        export WINEPREFIX=$state/prefix$sfx
+        run=()
+        exe=$EXE
+        ;;
+    wine-10.0)
+        run=(chroot "$CHROOT10" /usr/bin/env WINEPREFIX=/root/hs-prefix$sfx
+             WINEDLLOVERRIDES="$WINEDLLOVERRIDES" WINEDEBUG="$WINEDEBUG" HOME=/root)
+        export WINEPREFIX=$CHROOT10/root/hs-prefix$sfx
+        exe='C:\hs\hs-win32-adapter.exe'
+        ;;
+    esac
+}
 
 # The chroot needs /proc and /dev; mounted once, left for later runs.
 mount_chroot() {
@@ -53,18 +67,18 @@ mount_chroot() {
     done
 }
 
-prepare() {
-    mkdir -p "$state"
-    [ -f "$EXE" ] || { echo "$EXE is missing: run make build-win32" >&2; exit 1; }
-    exec 9>"$state/lock"
-    flock 9
+wine() { "${run[@]}" /usr/lib/wine/wine64 "$@"; }
+wineserver() { "${run[@]}" /usr/lib/wine/wineserver "$@"; }
+
+# Make slot K's prefix if need be and start its keeper.
+prepare_slot() {
+    slot "$1"
     if [ $flavour = wine-10.0 ]; then
-        mount_chroot
         mkdir -p "$WINEPREFIX/drive_c/hs"
     fi
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         echo "creating the Wine prefix $WINEPREFIX"
-        wine wineboot -i >"$state/wineboot.log" 2>&1
+        wine wineboot -i >"$state/wineboot$sfx.log" 2>&1
         # HttpInitialize fails (1053, 1055) while wineboot's services are still settling.
         wineserver -w
     fi
@@ -76,50 +90,72 @@ prepare() {
     # adapter the harness may kill. It never registers a URL: Wine compares
     # only the first digits of a "+" URL's port, so its queue could take
     # requests meant for the adapter under test.
-    if [ -f "$state/keeper.pid" ] && kill -0 "$(cat "$state/keeper.pid")" 2>/dev/null; then
+    if [ -f "$keeper.pid" ] && kill -0 "$(cat "$keeper.pid")" 2>/dev/null; then
         return 0
     fi
-    local fifo=$state/keeper.in
+    local fifo=$keeper.in
     rm -f "$fifo"; mkfifo "$fifo"
-    setsid bash -c 'exec "$@"' keeper "$0" adapter "$flavour" <"$fifo" >"$state/keeper.out" 2>"$state/keeper.log" 9>&- &
-    echo $! >"$state/keeper.pid"
-    exec 8>"$fifo"
-    printf 'HELLO 1\n' >&8
+    PYTEST_XDIST_WORKER=gw$1 setsid bash -c 'exec "$@"' keeper "$0" adapter "$flavour" \
+        <"$fifo" >"$keeper.out" 2>"$keeper.log" 9>&- &
+    echo $! >"$keeper.pid"
+    local w
+    exec {w}>"$fifo"
+    printf 'HELLO 1\n' >&$w
     local i
     for i in $(seq 1 600); do
-        grep -q '^HELLO' "$state/keeper.out" 2>/dev/null && break
-        grep -q '^ERROR' "$state/keeper.out" 2>/dev/null && break
-        kill -0 "$(cat "$state/keeper.pid")" 2>/dev/null || break
+        grep -q '^HELLO' "$keeper.out" 2>/dev/null && break
+        grep -q '^ERROR' "$keeper.out" 2>/dev/null && break
+        kill -0 "$(cat "$keeper.pid")" 2>/dev/null || break
         sleep 0.1
     done
-    if ! grep -q '^HELLO' "$state/keeper.out"; then
-        echo "the Win32 adapter did not start under $flavour:" >&2
-        cat "$state/keeper.out" "$state/keeper.log" >&2
+    if ! grep -q '^HELLO' "$keeper.out"; then
+        echo "the Win32 adapter did not start under $flavour (prefix $WINEPREFIX):" >&2
+        cat "$keeper.out" "$keeper.log" >&2
         exit 1
     fi
-    # The keeper reads the fifo until release closes its writer.
-    (exec 8>&- 9>&- </dev/null 2>/dev/null; exec sleep 86400 >"$fifo") &
-    echo $! >"$state/holder.pid"
-    echo "$flavour ready: $(head -1 "$state/keeper.out")"
+    # The keeper reads the fifo until release stops the holder, its last writer;
+    # ours is closed once the holder has the fifo open.
+    (exec {w}>&- 9>&- </dev/null 2>/dev/null; exec sleep 86400 >"$fifo") &
+    local holder=$!
+    echo $holder >"$keeper.holder.pid"
+    for i in $(seq 1 100); do
+        [ "$(readlink "/proc/$holder/fd/1" 2>/dev/null)" = "$fifo" ] && break
+        sleep 0.01
+    done
+    exec {w}>&-
+    echo "$flavour ready in $WINEPREFIX: $(head -1 "$keeper.out")"
+}
+
+prepare() {
+    local n=${1:-1} k
+    case $n in ''|*[!0-9]*|0) echo "prepare: the number of prefixes is a number of at least 1" >&2; exit 2 ;; esac
+    mkdir -p "$state"
+    [ -f "$EXE" ] || { echo "$EXE is missing: run make build-win32" >&2; exit 1; }
+    exec 9>"$state/lock"
+    flock 9
+    [ $flavour = wine-10.0 ] && mount_chroot
+    for k in $(seq 0 $((n - 1))); do
+        prepare_slot "$k"
+    done
 }
 
 release() {
     local f
-    for f in holder keeper; do
-        if [ -f "$state/$f.pid" ]; then
-            kill "$(cat "$state/$f.pid")" 2>/dev/null || true
-            rm -f "$state/$f.pid"
-        fi
+    for f in "$state"/keeper*.holder.pid "$state"/keeper*.pid "$state"/holder.pid; do
+        [ -f "$f" ] || continue
+        kill "$(cat "$f")" 2>/dev/null || true
+        rm -f "$f"
     done
 }
 
-wine() { "${run[@]}" /usr/lib/wine/wine64 "$@"; }
-wineserver() { "${run[@]}" /usr/lib/wine/wineserver "$@"; }
-
 case $cmd in
-prepare) prepare ;;
+prepare) prepare "$@" ;;
 release) release ;;
 adapter)
+    w=${PYTEST_XDIST_WORKER:-gw0}
+    k=${w#gw}
+    case $k in ''|*[!0-9]*) k=0 ;; esac
+    slot "$k"
     [ $flavour = wine-10.0 ] && mount_chroot
     exec "${run[@]}" /usr/lib/wine/wine64 "$exe" "$@" ;;
 *) echo "unknown command $cmd" >&2; exit 2 ;;

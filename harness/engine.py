@@ -21,7 +21,9 @@ still expects.
 Requests go out just before the first step that names them; a request
 pipelined with another goes out in that request's write and is RECEIVEd after
 it. A receive step makes one RECEIVE and records whether the request was
-delivered (a TIMEOUT is an outcome there, not a failure).
+delivered (a TIMEOUT is an outcome there, not a failure). To an adapter with
+capability `sent`, a RECEIVE says how many bytes the client wrote on each
+connection, so that a TIMEOUT that is certain comes at once.
 
 Protocol 1.1: a deferred call (overlapped = "defer") replies before its
 completion, which a wait step collects (WAIT) and a cancel step cancels
@@ -206,6 +208,7 @@ class _Conn:
         self.fate = "unchecked"
         self.probing = False                    # its probe request is out (fate)
         self.rcvbuf = 0                         # a small receive buffer (pause_reading)
+        self.written = 0                        # bytes written to the adapter
         self.tail: bytearray | None = None      # the stream's last TAIL bytes (a probe is out)
         self.probe_note = ""
 
@@ -466,6 +469,7 @@ class Session:
             c.out.clear()
             return 1
         del c.out[:n]
+        c.written += n
         return 1
 
     def _read_down(self, c: _Conn) -> int:
@@ -894,7 +898,7 @@ class Session:
     def _receive(self, r: Request, ms: int, deadline: float) -> bool:
         """RECEIVE r; True when the adapter delivered a request, False on TIMEOUT."""
         c = self.conns.get(r.conn)
-        reply = self.command(f"RECEIVE {r.name} {ms}", deadline)
+        reply = self.command(f"RECEIVE {r.name} {ms}{self._sent_field(deadline)}", deadline)
         parts = reply.split()
         if reply == "TIMEOUT":
             return False
@@ -912,6 +916,28 @@ class Session:
             c.sock = None
             c.client_closed = True
         return True
+
+    def _sent_field(self, deadline: float) -> str:
+        """RECEIVE's ` sent=PORT:BYTES,...` (capability sent): every connection of the
+        client with the bytes written on it, once all it has to write is written, so
+        that an adapter that can tell answers TIMEOUT as soon as nothing can arrive.
+        Left out ("") while curl drives a connection: what curl still has to send
+        is not known here."""
+        if "sent" not in self.caps or any(c.curl is not None for c in self.conns.values()):
+            return ""
+        while any(c.out and c.sock is not None for c in self.conns.values()):
+            if time.monotonic() >= deadline:
+                return ""
+            self._pump(deadline - time.monotonic())
+        fields = []
+        for c in self.conns.values():
+            if c.sock is None:
+                continue                # closed by the client: the adapter sees it end
+            try:
+                fields.append(f"{c.sock.getsockname()[1]}:{c.written}")
+            except OSError:
+                return ""
+        return " sent=" + ",".join(fields)
 
     def _receive_step(self, case: Case, call: Call, r: Request, deadline: float) -> CallResult:
         """fn = "receive": send the request if need be, then one RECEIVE with the
@@ -1063,7 +1089,8 @@ class Session:
         c.probing = True
         until = min(deadline, time.monotonic() + self.close_wait)
         while True:
-            reply = self.command(f"RECEIVE {PROBE_REF} {self._ms(until)}", deadline)
+            reply = self.command(f"RECEIVE {PROBE_REF} {self._ms(until)}"
+                                 f"{self._sent_field(until)}", deadline)
             if reply == "TIMEOUT":
                 break
             parts = reply.split()

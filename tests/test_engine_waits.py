@@ -142,3 +142,28 @@ def test_other_rules_or_damage_empty_the_cache(case_file, rules, tmp_path):
     with open(path, "wb") as fh:
         pickle.dump(("another key", {b"x": 1}), fh)
     assert CaseCache(rules, path).entries == {}
+
+
+# ------------------------------------------------------------------ RECEIVE sent=
+
+def test_sent_only_to_an_adapter_that_lists_it(reference_cmd, fake_cmd, rules, by_id,
+                                               tmp_path):
+    """The pipelined case (raw requests): the reference gets sent= and answers the
+    held-back request's RECEIVE at once; the fake adapter lacks the capability and
+    gets none; the verdicts agree."""
+    case = by_id["pipelined-second-waits-for-first-response"]
+    ref = run(reference_cmd, rules, tmp_path, case)
+    fake = run(reference_cmd, rules, tmp_path, case, adapter=fake_cmd)
+    assert ref.verdict == fake.verdict == "PASS", ref.details + fake.details
+    assert any(t.startswith("> RECEIVE r2 100 sent=") for t in ref.impl.transcript)
+    assert not any(t.startswith("> RECEIVE") and " sent=" in t for t in fake.impl.transcript)
+
+
+def test_no_sent_while_curl_drives_a_connection(reference_cmd, rules, by_id, tmp_path):
+    """What libcurl still has to write is not known to the harness: no sent=."""
+    case = by_id["status-418-teapot-retry-after"]
+    assert case.requests[0].via == "curl"
+    res = run(reference_cmd, rules, tmp_path, case)
+    assert res.verdict == "PASS", res.details
+    receives = [t for t in res.impl.transcript if t.startswith("> RECEIVE")]
+    assert receives and not any(" sent=" in t for t in receives)

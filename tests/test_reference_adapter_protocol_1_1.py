@@ -216,3 +216,52 @@ def test_multi_known_values_are_lines_and_v2_without_info_is_v1(adapter):
     extra = [x for x in no_date[2] if x not in no_date[0]]
     assert extra == [b"WWW-Authenticate: Negotiate", b"WWW-Authenticate: NTLM",
                      b"WWW-Authenticate: ", b"Set-Cookie: a=1"]
+
+
+# ------------------------------------------------------------------ sent
+
+def test_sent_times_out_at_once_when_nothing_can_arrive(adapter):
+    """Two pipelined requests, the first received: with sent= the second, held back,
+    is a certain TIMEOUT, answered well within a 30 s timeout (read_line fails after
+    3 s)."""
+    assert "sent" in adapter.caps
+    s = connect(adapter.port)
+    both = request(adapter.port, "GET", "/a") + request(adapter.port, "GET", "/b")
+    s.sendall(both)
+    assert adapter.cmd("RECEIVE r1 2000").startswith("REQUEST r1 GET")
+    port = s.getsockname()[1]
+    assert adapter.cmd(f"RECEIVE r2 30000 sent={port}:{len(both)}") == "TIMEOUT"
+    # the request is still there: once the first is answered it is delivered
+    parse_result(adapter.cmd("CALL response id=r1 status=204"))
+    assert adapter.cmd(f"RECEIVE r2 2000 sent={port}:{len(both)}").startswith("REQUEST r2 GET")
+
+
+def test_sent_waits_for_bytes_still_on_their_way(adapter):
+    """Planted: sent= counts the request's last two bytes before they are written; the
+    adapter must wait for them and deliver, not answer TIMEOUT on what it has."""
+    s = connect(adapter.port)
+    whole = request(adapter.port, "GET", "/late")
+    s.sendall(whole[:-2])
+    adapter.send_line(f"RECEIVE r1 5000 sent={s.getsockname()[1]}:{len(whole)}")
+    time.sleep(0.2)
+    s.sendall(whole[-2:])
+    assert adapter.read_line(timeout=5.0).startswith("REQUEST r1 GET")
+
+
+def test_sent_waits_for_a_connection_it_does_not_list(adapter):
+    """A second connection that sent= does not name may still complete a request."""
+    s1 = connect(adapter.port)
+    s2 = connect(adapter.port)
+    whole = request(adapter.port, "GET", "/other")
+    s2.sendall(whole[:-2])
+    adapter.send_line(f"RECEIVE r1 5000 sent={s1.getsockname()[1]}:0")
+    time.sleep(0.2)
+    s2.sendall(whole[-2:])
+    assert adapter.read_line(timeout=5.0) == (f"REQUEST r1 GET 1.1 peer={s2.getsockname()[1]}")
+
+
+@pytest.mark.parametrize("field", ["sent=abc", "sent=1:2:3", "sent=70000:1", "sent=:5",
+                                   "nosent=1:1", "sent=1:1,"])
+def test_sent_malformed_is_a_usage_error(adapter, field):
+    assert adapter.cmd(f"RECEIVE r1 100 {field}").startswith("ERROR usage: RECEIVE")
+    assert_still_serves(adapter)

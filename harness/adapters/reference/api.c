@@ -103,7 +103,8 @@ static void refresh(struct xrec *r)
 
 /* ---- RECEIVE ------------------------------------------------------------------------- */
 
-int api_receive(const char *ref, int timeout_ms, struct api_request *out)
+int api_receive(const char *ref, int timeout_ms, const struct net_sent *sent, size_t n_sent,
+                struct api_request *out)
 {
     int64_t deadline = now_ms() + timeout_ms;
     net_wait(0, -1);
@@ -123,6 +124,10 @@ int api_receive(const char *ref, int timeout_ms, struct api_request *out)
             return 1;
         }
         if (ms_until(deadline) == 0)
+            return 0;
+        /* sent=: all the client wrote is read and nothing is ready, so nothing
+         * can be delivered before it writes again: TIMEOUT is certain now */
+        if (sent != NULL && net_settled(sent, n_sent))
             return 0;
         net_wait(ms_until(deadline), -1);
     }

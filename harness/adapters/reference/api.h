@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "control.h"
 #include "hs_types.h"
+#include "http_conn.h"
 
 /* Server configuration (WIRE-SERVER, WIRE-SERVER-DISABLED). */
 void api_configure(uint8_t server_mode, const char *token);
@@ -23,8 +24,10 @@ struct api_request {
 };
 
 /* Waits up to timeout_ms for the next request and names it ref.
- * 1: got one (*out filled); 0: timed out. */
-int api_receive(const char *ref, int timeout_ms, struct api_request *out);
+ * 1: got one (*out filled); 0: timed out. With sent (RECEIVE sent=: what the
+ * client has written on each connection), 0 as soon as nothing can come. */
+int api_receive(const char *ref, int timeout_ms, const struct net_sent *sent, size_t n_sent,
+                struct api_request *out);
 
 /* What CALL reports; *_set 0 means "unset". */
 struct api_result {

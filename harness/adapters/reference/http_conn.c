@@ -102,6 +102,7 @@ static void conn_read(struct conn *c)
         size_t room = linger ? sizeof scratch : CONN_IN_CAP - c->in_len;
         ssize_t r = recv(c->fd, dst, room, 0);
         if (r > 0) {
+            c->in_total += (uint64_t)r;
             if (!linger)
                 c->in_len += (size_t)r;
             continue;
@@ -537,6 +538,30 @@ void net_reset(void)
             close(fd);
         }
     }
+}
+
+int net_settled(const struct net_sent *s, size_t n)
+{
+    if (listen_fd >= 0) {
+        struct pollfd q;
+        q.fd = listen_fd;
+        q.events = POLLIN;
+        q.revents = 0;
+        if (poll(&q, 1, 0) != 0)
+            return 0;                /* a connection not yet accepted (or an error) */
+    }
+    for (struct conn *c = conns; c != NULL; c = c->next) {
+        unsigned port;
+        size_t i;
+        if (c->phase == CP_CLOSED)
+            continue;
+        port = net_peer_port(c);
+        for (i = 0; i < n && s[i].port != port; i++)
+            ;
+        if (i == n || c->in_total != s[i].bytes)
+            return 0;                /* unlisted, or bytes still on their way */
+    }
+    return 1;
 }
 
 unsigned net_peer_port(const struct conn *c)

@@ -60,7 +60,14 @@ struct conn {
     int64_t linger_until;        /* CP_LINGER deadline */
     int64_t head_since;          /* when CP_HEAD began: the head is due CONN_HEAD_MS later */
     struct net_out *out;         /* a deferred send still writing, or NULL */
+    uint64_t in_total;           /* bytes read from the client, all told */
     struct conn *next;
+};
+
+/* What the client says it has written on one connection (RECEIVE sent=). */
+struct net_sent {
+    unsigned port;               /* the client's TCP port */
+    uint64_t bytes;
 };
 
 /* A TCP listener on 127.0.0.1:port (0: any free port); -1 on failure. */
@@ -76,6 +83,12 @@ int net_wait(int timeout_ms, int watch_fd);
 
 /* The connection whose complete request head came first, or NULL. */
 struct conn *net_ready(void);
+
+/* 1 when no request can become ready without more input: every open connection
+ * is listed in s[0..n) (by client port) and has been read to the count the client
+ * says it wrote, and no connection waits to be accepted (a listed one that is
+ * gone was closed). Call after net_wait, which reads and parses what came. */
+int net_settled(const struct net_sent *s, size_t n);
 
 /* The client's TCP port of c (the RECEIVE reply's peer=), 0 when unknown. */
 unsigned net_peer_port(const struct conn *c);

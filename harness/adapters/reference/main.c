@@ -34,7 +34,8 @@
 
 #define ADAPTER_NAME     "reference"
 #define ADAPTER_VERSION  "0.2.0"
-#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill,defer,response-v2"
+#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill,defer,response-v2,sent"
+#define SENT_MAX         64         /* connections a RECEIVE sent= may list */
 #define PROTOCOL_VERSION 1u
 #define RECV_BODY_MAX    (1024u * 1024u)
 
@@ -150,6 +151,33 @@ static void hang_forever(void)
 }
 
 /* A non-negative number that fits an int (timeouts are clamped). */
+/* sent=PORT:BYTES[,PORT:BYTES...] (capability sent): how many, or -1 when malformed. */
+static int parse_sent(char *s, struct net_sent *out)
+{
+    int n = 0;
+    if (strncmp(s, "sent=", 5) != 0)
+        return -1;
+    s += 5;
+    if (*s == '\0')
+        return 0;                    /* no connection */
+    for (char *item = s; item != NULL; n++) {
+        char *comma = strchr(item, ',');
+        char *colon = strchr(item, ':');
+        uint64_t port, bytes;
+        if (comma != NULL)
+            *comma = '\0';
+        if (n == SENT_MAX || colon == NULL)
+            return -1;
+        *colon = '\0';
+        if (proto_number_max(item, 65535, &port) != 0 || proto_number(colon + 1, &bytes) != 0)
+            return -1;             /* an empty item, a bad port or count */
+        out[n].port = (unsigned)port;
+        out[n].bytes = bytes;
+        item = comma != NULL ? comma + 1 : NULL;
+    }
+    return n;
+}
+
 static int millis(const char *s, int *out)
 {
     uint64_t v;
@@ -310,9 +338,11 @@ static void handle_line(char *line, size_t len)
         else
             ctl_reply("LISTENING 127.0.0.1 %u", (unsigned)port);
     } else if (strcmp(f[0], "RECEIVE") == 0) {
-        if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0)
-            ctl_reply("ERROR usage: RECEIVE ref timeout-ms");
-        else if (api_receive(f[1], timeout, &req))
+        static struct net_sent sent[SENT_MAX];
+        int n_sent = n == 4 ? parse_sent(f[3], sent) : 0;
+        if ((n != 3 && n != 4) || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0 || n_sent < 0)
+            ctl_reply("ERROR usage: RECEIVE ref timeout-ms [sent=PORT:BYTES,...]");
+        else if (api_receive(f[1], timeout, n == 4 ? sent : NULL, (size_t)n_sent, &req))
             ctl_reply("REQUEST %s %s %u.%u peer=%u", f[1], req.method, req.major, req.minor,
                       req.peer_port);
         else

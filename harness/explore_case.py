@@ -53,6 +53,12 @@ def open_case(ex: dict, rules: dict, cid: str = "explore") -> Case:
         c = dict(c)
         if c["fn"] == "receive":
             c["expect"] = {"delivered": False}
+        elif c["fn"] == "wait":
+            c["expect"] = {"rc": OPEN_RC, "completion": "any"}
+        elif c["fn"] in ("cancel", "resume"):
+            pass
+        elif c.get("overlapped") == "defer":
+            c["expect"] = {"rc": OPEN_RC}
         else:
             c["expect"] = {"rc": OPEN_RC, "bytes_sent": "any", "completion": "any"}
         calls.append(c)
@@ -91,6 +97,21 @@ def expected_data(ex: dict, model: Outcome, rules: dict, cid: str, extra_rules=(
         if c["fn"] == "receive":
             c["expect"] = {"delivered": bool(res.delivered)}
             c.setdefault("timeout_ms", 100)
+            calls.append(c)
+            continue
+        if c["fn"] in ("cancel", "resume"):
+            calls.append(c)
+            continue
+        if c["fn"] == "wait":
+            cancelled = any(x["fn"] == "cancel" and x.get("op") == c["op"]
+                            for x in ex["calls"][:i - 1])
+            # CALL-CANCELLED (IMPL): a cancelled send completes with an error, how many
+            # of its bytes went out is not specified; one that had completed reports 0
+            c["expect"] = ({"pending": True} if res.pending else
+                           {"rc": list(dict.fromkeys([res.rc, 0, "error"])),
+                            "completion": "any"} if cancelled else
+                           {"rc": [res.rc], "completion": res.completion})
+            names.append("CALL-CANCELLED" if cancelled else "CONN-ASYNC-RESULT")
             calls.append(c)
             continue
         rule = res.rule or "CALL-OK"

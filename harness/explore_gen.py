@@ -4,7 +4,10 @@
 requests (method, version, Connection header, body, a shared connection or
 pipelining, a client that closes) and a sequence of HttpSendHttpResponse /
 HttpSendResponseEntityBody calls on them, as the plain data of a case file
-without expectations (harness.explore_case adds them from the model).
+without expectations (harness.explore_case adds them from the model). With the
+adapter capability defer, some calls are deferred (overlapped = "defer") and
+collected by wait steps, now and then after a cancel step or on a client that
+pauses reading until a resume step.
 
 The draw keeps a rough state per request (received, streaming, done, and
 whether its connection stays open) so that most calls are ones the API
@@ -299,7 +302,8 @@ def _common_args(draw, call: dict, flags: int, chunks: list, caps: set[str]) -> 
     if draw(st.integers(0, 9)) == 9:
         call["bytes_sent"] = False
     if "overlapped" in caps and draw(st.integers(0, 6)) == 6:
-        call["overlapped"] = True
+        # deferred (protocol 1.1 defer): exchanges() names its op and waits for it
+        call["overlapped"] = "defer" if "defer" in caps and draw(st.booleans()) else True
 
 
 def _bad_handle(draw, call: dict) -> None:
@@ -359,6 +363,26 @@ def _advance(r: _Req, call: dict, reqs: list[_Req]) -> list[_Req]:
     return freed
 
 
+def _wait(draw, calls: list[dict], op: tuple[str, str], done: list) -> None:
+    """The wait step for a deferred call, sometimes after a cancel step."""
+    if draw(st.integers(0, 3)) == 0:
+        calls.append({"fn": "cancel", "op": op[0]})
+    calls.append({"fn": "wait", "op": op[0]})
+    done.append(op)
+
+
+def _pause(draw, requests: list[dict], calls: list[dict], ops: list) -> None:
+    """Sometimes a client that stops reading at its request's first deferred call, and
+    reads again (a resume step) just before the first wait for one of its calls."""
+    for name in dict.fromkeys(r for _, r in ops):
+        if draw(st.integers(0, 3)) != 0:
+            continue
+        mine = {op for op, r in ops if r == name}
+        at = next(i for i, c in enumerate(calls) if c["fn"] == "wait" and c["op"] in mine)
+        calls.insert(at, {"fn": "resume", "id": name})
+        next(d for d in requests if d["name"] == name)["pause_reading"] = True
+
+
 @st.composite
 def exchanges(draw, caps: frozenset = frozenset({"memory", "body", "overlapped"})):
     """One exchange as case data without expectations: {"requests", "calls"}."""
@@ -373,6 +397,9 @@ def exchanges(draw, caps: frozenset = frozenset({"memory", "body", "overlapped"}
         if r.after is not None:             # a shared connection is sent raw
             requests[[x.name for x in reqs].index(r.after)]["via"] = "raw"
     calls: list[dict] = []
+    ops: list[tuple[str, str]] = []         # deferred calls not waited for yet: (op, request)
+    done_ops: list[tuple[str, str]] = []
+    deferred = 0                            # deferred calls so far (their ops' names)
     received: set[str] = set()      # delivered by a receive step
     held: set[str] = set()          # a receive step found it not delivered yet
     for _ in range(draw(st.integers(1, 6))):
@@ -405,6 +432,13 @@ def exchanges(draw, caps: frozenset = frozenset({"memory", "body", "overlapped"}
         if call.get("id") != r.name:
             ok = False
         calls.append(call)
+        if call.get("overlapped") == "defer":
+            deferred += 1
+            call["op"] = f"op{deferred}"
+            if ok:                      # a wait for a call that fails would name no operation
+                ops.append((call["op"], r.name))
+        while ops and draw(st.integers(0, 2)) == 0:
+            _wait(draw, calls, ops.pop(0), done_ops)
         freed = _advance(r, call, reqs) if ok else []
         if not ok and call.get("id") == r.name:
             # the guess may be wrong: the call may have ended the response after all
@@ -416,6 +450,9 @@ def exchanges(draw, caps: frozenset = frozenset({"memory", "body", "overlapped"}
                 calls.append({"fn": "receive", "id": x.name, "timeout_ms": 100})
                 if x.reachable:
                     received.add(x.name)
+    while ops:
+        _wait(draw, calls, ops.pop(0), done_ops)
+    _pause(draw, requests, calls, done_ops)
     for r, d in zip(reqs, requests):
         if ("pipelined_with" in d or "conn" in d) and not any(
                 c.get("id") == r.name for c in calls):

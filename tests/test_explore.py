@@ -95,3 +95,39 @@ def test_command_line_usage_error():
     with pytest.raises(SystemExit) as exc:
         x.main(["--budget", "0"])
     assert exc.value.code == 2
+
+
+def test_deferred_steps_are_drawn_as_valid_cases(rules):
+    """Deferred calls (overlapped = "defer") come with wait steps, some with a cancel
+    step, some on a client that pauses reading and resumes; every draw is a case."""
+    from hypothesis import HealthCheck, given, settings
+
+    from harness import explore_case as xc
+    from harness.explore_gen import exchanges
+    seen: set[str] = set()
+
+    @settings(max_examples=400, database=None, suppress_health_check=list(HealthCheck),
+              derandomize=True, deadline=None)     # a loaded machine is no failure
+    @given(exchanges(frozenset({"memory", "body", "overlapped", "defer"})))
+    def draw(ex):
+        xc.open_case(ex, rules)                 # raises on a case the schema refuses
+        seen.update(c["fn"] for c in ex["calls"])
+        if any(r.get("pause_reading") for r in ex["requests"]):
+            seen.add("pause_reading")
+        if any(c.get("overlapped") == "defer" for c in ex["calls"]):
+            seen.add("defer")
+
+    draw()
+    assert {"defer", "wait", "cancel", "resume", "pause_reading"} <= seen, seen
+
+
+def test_short_deferred_completion_is_found(rules, tmp_path):
+    """Planted: --fault short-completion (a deferred call's completion one byte short),
+    which only a wait step sees, is caught and written as a case with a wait step."""
+    faulty = f"{ADAPTER} --fault short-completion"
+    out = tmp_path / "found"
+    stats = _explore(_impl(rules, out, faulty, tmp_path), budget=120, seed=2,
+                     db_dir=None, max_examples=300)
+    assert stats.findings, "the planted deviation was not found"
+    case = load_case(stats.findings[0].path, rules)
+    assert any(c.fn == "wait" for c in case.calls), case.calls

@@ -8,9 +8,14 @@ if [ "${1:-}" = "--no-recommends" ]; then
     opts+=(--no-install-recommends)
     shift
 fi
+# One dpkg-query for all of them: a process per package costs more than the check.
+declare -A installed=()
+while IFS=: read -r name status; do
+    [ "$status" = "install ok installed" ] && installed[$name]=1
+done < <(dpkg-query -W -f='${Package}:${Status}\n' "$@" 2>/dev/null || true)
 missing=()
 for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    [ -n "${installed[$p]:-}" ] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"

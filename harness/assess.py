@@ -24,7 +24,7 @@ from . import attribution as attr
 from .assertions import Assertion, mark_consequences, not_judged_after
 from .cases import Case
 from .compare import Message, Norm, first_difference, normalise, split_like, visible
-from .engine import OK_RC, Outcome
+from .outcome import OK_RC, Outcome
 from .segments import (_text, call_bytes, msgs, parts, pattern_checks, pattern_conns,
                        patterns_text)
 

@@ -46,6 +46,7 @@ from hypothesis.errors import Flaky, Unsatisfiable
 from . import explore_case as xc
 from .cases import ROOT, load_case
 from .engine import Session
+from .outcome import OK_RC
 from .expectations import Expectations, apply_expectations, load_expectations
 from .explore_gen import exchanges, oracle_exchanges
 from .judge import Context, judge
@@ -191,9 +192,10 @@ class ImplExplorer(Explorer):
         self.counter += 1
         cid = f"explore-{self.counter}"
         model = self.oracle.run_case(xc.open_case(ex, self.rules, cid), self.timeout)
-        if model.status == "receive-failed":
+        if model.status == "receive-failed" or _waits_for_no_operation(ex, model):
             self.stats.rejected += 1
-            reject()            # the draw named a request the model never delivered
+            reject()            # the draw named a request the model never delivered, or
+                                # waited for a deferred call the model refused
         if model.status != "ok":
             sig = ("REFERENCE", model.status, "the reference adapter")
             return sig, xc.expected_data(ex, _empty(ex), self.rules, cid), \
@@ -215,8 +217,24 @@ class ImplExplorer(Explorer):
         self.impl.stop()
 
 
+def _waits_for_no_operation(ex: dict, model) -> bool:
+    """The model's run stopped at a wait or cancel step whose deferred call it
+    refused: no operation was started, so the step names none (the draw guessed
+    wrong that the call would be accepted)."""
+    if model.status != "adapter-error" or not 0 < model.step <= len(ex["calls"]):
+        return False
+    step = ex["calls"][model.step - 1]
+    if step["fn"] not in ("wait", "cancel"):
+        return False
+    for i, c in enumerate(ex["calls"], 1):
+        if c.get("op") == step["op"] and c["fn"] in ("response", "body"):
+            res = model.call(i)
+            return res is None or res.rc not in OK_RC
+    return False
+
+
 def _empty(ex):
-    from .engine import CallResult, Outcome
+    from .outcome import CallResult, Outcome
     out = Outcome()
     out.calls = [CallResult(index=i, fn=c["fn"], rc=0, delivered=True)
                  for i, c in enumerate(ex["calls"], 1)]

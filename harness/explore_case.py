@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import attribution as attr
 from .cases import Case, case_from_data, load_case
-from .engine import Outcome
+from .outcome import Outcome
 from .schema import FLAGS, check_case, level_fits, rule_level
 
 OPEN_RC = [0, 997, "error"]

@@ -31,7 +31,7 @@ from .segments import (has_line, line_end, msgs, pattern_checks, pattern_conns, 
                        patterns_text)
 from .cases import SPEC_DIR, Case
 from .compare import Message, Norm, compare_messages, normalise, show_byte, split_like, visible
-from .engine import Outcome
+from .outcome import Outcome
 
 VERDICTS = ("PASS", "FAIL", "CRASH", "TIMEOUT", "SKIP", "XFAIL", "XPASS", "ERROR")
 BAD = ("FAIL", "CRASH", "TIMEOUT", "XPASS", "ERROR")        # make the run fail

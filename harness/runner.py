@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .adapter import AdapterFailure, split_command
 from .cases import ROOT, Case
-from .engine import Outcome, Session
+from .engine import Session
+from .outcome import Outcome
 from .expectations import Expectations, apply_expectations
 from .judge import Context, Result, judge
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .cases import Case
 from .compare import Message, messages, visible
-from .engine import OK_RC, Outcome
+from .outcome import OK_RC, Outcome
 
 
 def _text(b: bytes | None) -> str:

@@ -14,7 +14,7 @@ import pickle
 import pytest
 
 from harness.cases import CaseCache, CaseSchemaError, load_case
-from harness.engine import probe_response_start
+from harness.fate import probe_response_start
 from harness.runner import RunConfig, Runner
 
 PROBE = b"HTTP/1.1 200 OK\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: x\r\nContent-Length: 0\r\n\r\n"

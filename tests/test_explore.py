@@ -131,3 +131,20 @@ def test_short_deferred_completion_is_found(rules, tmp_path):
     assert stats.findings, "the planted deviation was not found"
     case = load_case(stats.findings[0].path, rules)
     assert any(c.fn == "wait" for c in case.calls), case.calls
+
+
+def test_wait_for_a_refused_deferred_call_is_rejected_not_reported():
+    """A draw that waits for a deferred call the model refused names no operation:
+    the reference's ERROR there rejects the draw; it is no deviation."""
+    from harness.outcome import CallResult, Outcome
+    ex = {"requests": [{"name": "r1", "raw": "GET / HTTP/1.1\r\n\r\n"}],
+          "calls": [{"fn": "body", "id": "r1", "overlapped": "defer", "op": "op1"},
+                    {"fn": "cancel", "op": "op1"}, {"fn": "wait", "op": "op1"}]}
+    refused = Outcome(status="adapter-error", step=2,
+                      calls=[CallResult(index=1, fn="body", rc=1229)])
+    assert x._waits_for_no_operation(ex, refused)
+    accepted = Outcome(status="adapter-error", step=2,
+                       calls=[CallResult(index=1, fn="body", rc=997)])
+    assert not x._waits_for_no_operation(ex, accepted)
+    other = Outcome(status="crash", step=2, calls=[CallResult(index=1, fn="body", rc=1229)])
+    assert not x._waits_for_no_operation(ex, other)

@@ -9,7 +9,7 @@ import pytest
 from harness.compare import (Message, Norm, compare_messages, first_difference,
                              imf_fixdate_ok, messages, normalise, parse_head, show_byte,
                              split_like, visible)
-from harness.engine import CallResult, ConnResult, Outcome
+from harness.outcome import CallResult, ConnResult, Outcome
 from harness.judge import Context, judge
 
 NOW = email.utils.formatdate(usegmt=True).encode()

@@ -8,7 +8,8 @@ import email.utils
 import pytest
 
 from harness.cases import load_case
-from harness.engine import WIRE_CAP, CallResult, ConnResult, Outcome
+from harness.outcome import CallResult, ConnResult, Outcome
+from harness.transport import WIRE_CAP
 from harness.judge import Context, judge
 from test_harness_cases import write_case
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from harness.cases import load_case
-from harness.engine import CallResult, ConnResult, Outcome
+from harness.outcome import CallResult, ConnResult, Outcome
 from harness.expectations import (Expectations, ExpectationsError, apply_expectations,
                                   from_results, load_expectations, stale_rules)
 from harness.judge import Context, judge

@@ -169,12 +169,16 @@ def _header_assertions(e: Message, a: Message, ctx: attr.HeadContext, subject: s
                        step: int | None, order: str) -> list[Assertion]:
     """One assertion per header name: the expected lines of that name against the
     actual ones, filed under the rule that owns the name."""
-    def by_name(headers: list[bytes]) -> dict[str, list[tuple[bytes, bytes]]]:
-        """name -> [(canonical line, line)]."""
-        out: dict[str, list[tuple[bytes, bytes]]] = {}
+    def by_name(headers: list[bytes]) -> dict[str, list[bytes]]:
+        """name (as compared: stripped, lower case) -> its lines, in order."""
+        out: dict[str, list[bytes]] = {}
+        keys: dict[bytes, str] = {}
         for h in headers:
-            out.setdefault(h.partition(b":")[0].decode("latin-1").strip().lower(), []).append(
-                (_canon(h), h))
+            raw = h.partition(b":")[0]
+            k = keys.get(raw)
+            if k is None:
+                k = keys[raw] = raw.decode("latin-1").strip().lower()
+            out.setdefault(k, []).append(h)
         return out
 
     eb, ab = by_name(e.headers), by_name(a.headers)
@@ -183,13 +187,12 @@ def _header_assertions(e: Message, a: Message, ctx: attr.HeadContext, subject: s
     nothing_else = True
     for n in names:
         want, got = eb.get(n, []), ab.get(n, [])
-        if [c for c, _ in want] == [c for c, _ in got]:
+        if want == got:                 # the same bytes: the same canonical lines too
             missing, extra = [], []
         else:
-            gotc, wantc = Counter(c for c, _ in got), Counter(c for c, _ in want)
-            missing = [h for c, h in want if not _take(gotc, c)]
-            extra = [h for c, h in got if not _take(wantc, c)]
-        want, got = [h for _, h in want], [h for _, h in got]
+            gotc, wantc = Counter(map(_canon, got)), Counter(map(_canon, want))
+            missing = [h for h in want if not _take(gotc, _canon(h))]
+            extra = [h for h in got if not _take(wantc, _canon(h))]
         ok = not missing and not extra
         line = (missing or extra or want or got)[0]
         rule = attr.header_rule(line, ctx, missing=bool(missing) or bool(want))

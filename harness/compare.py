@@ -265,6 +265,9 @@ def normalise(msgs: list[Message], norm: Norm, fired: set[str] | None = None,
         date_notes = []
         for h in m.headers:
             name, sep, value = h.partition(b":")
+            if len(name) not in (4, 6):      # neither Date nor Server: kept as it is
+                hs.append(h)
+                continue
             lname = name.lower()
             # WIRE-DATE and WIRE-SERVER fix the line: one space after the colon,
             # nothing after the value

@@ -38,8 +38,6 @@ from .fate import Fates
 from .outcome import OK_RC, CallResult, ConnResult, Outcome, short as _short
 from .transport import PAUSED_RCVBUF, Transport, _Conn, _connect
 
-SPARE_AFTER = 0.1           # s: an adapter that takes longer to start gets spare processes
-SPARES = 2                  # how many
 START_TRIES = 3             # failed adapter starts in a row before a run stops trying
 REPLY_MAX = 1 << 16         # bytes of a reply line (a BODY reply: twice max-bytes more)
 
@@ -72,9 +70,6 @@ class Session(Transport, Fates):
         self.multi = None
         self.curl_running = 0
         self.starts = 0
-        self.spares: list[Control] = []         # processes started in reserve (_spawn_spare)
-        self.keep_spare = False                 # starts are slow: keep spares
-        self.spare_starts = 0                   # starts that took a spare
         self.start_failed = ""                  # why the last start failed
         self.failed_starts = 0                  # failed starts in a row
         self.awaiting = ""                      # the command whose reply is still due
@@ -103,15 +98,11 @@ class Session(Transport, Fates):
         if self.start_failed and self.failed_starts >= START_TRIES:
             raise AdapterDied(f"{self.start_failed} (after {START_TRIES} failed starts in a "
                               "row no new start is tried in this run)")
-        self.starts += 1
-        if self._start_spare():
-            return
         self.control = Control(self.command_line, self.log_path)
         self.ctl_buf.clear()
         self.awaiting = ""
-        began = time.monotonic()
+        self.starts += 1
         try:
-            self.control.start()
             self._start()
         except (AdapterFailure, OSError) as exc:
             self.control.kill()             # never leave a half-started adapter behind
@@ -121,46 +112,9 @@ class Session(Transport, Fates):
             self.failed_starts += 1
             raise exc from None
         self.failed_starts = 0
-        if time.monotonic() - began > SPARE_AFTER and self.control.proc is not None:
-            self.keep_spare = True
-        self._spawn_spare()
-
-    def _spawn_spare(self) -> None:
-        """For an adapter that starts slowly (SPARE_AFTER), SPARES more processes are
-        started now and left waiting for their HELLO, so that a start after a crash
-        finds a process loaded. Such a process makes no API call before HELLO and
-        LISTEN, so it holds no request queue that the crash of the one in use could
-        take with it."""
-        while self.keep_spare and len(self.spares) < SPARES:
-            spare = Control(self.command_line, self.log_path)
-            try:
-                spare.start()
-            except (AdapterFailure, OSError):
-                spare.kill()
-                return
-            self.spares.append(spare)
-
-    def _start_spare(self) -> bool:
-        """Start with the oldest spare process, if there is one that answers; False
-        otherwise (it is gone then, and a new process is started as usual)."""
-        if not self.spares:
-            return False
-        spare = self.spares.pop(0)
-        self.control = spare
-        self.ctl_buf.clear()
-        self.awaiting = ""
-        try:
-            self._start()
-        except (AdapterFailure, OSError):
-            spare.kill()
-            return False
-        self.failed_starts = 0
-        self.spare_starts += 1
-        self._spawn_spare()
-        return True
 
     def _start(self) -> None:
-        """HELLO and LISTEN (AUTH first, over TCP with a token) on self.control."""
+        self.control.start()
         deadline = time.monotonic() + self.start_timeout
         token = os.environ.get("HS_CONTROL_TOKEN") if self.control.sock else None
         if token:                           # an adapter reached over TCP with --token
@@ -190,9 +144,6 @@ class Session(Transport, Fates):
             self.control.kill()
 
     def stop(self) -> None:
-        for spare in self.spares:
-            spare.kill()
-        self.spares = []
         if self.control is None:
             return
         if self.alive:

@@ -527,10 +527,7 @@ def main():
     p.add_argument("--variants", action="store_true")
     p.add_argument("--eager", action="store_true")
     p.add_argument("--unended-400", action="store_true")
-    p.add_argument("--start-delay", type=float, default=0.0,
-                   help="seconds before it reads its first command (a slow start)")
     args = p.parse_args()
-    time.sleep(args.start_delay)
     ADAPTER = ad = Adapter(args)
     handlers = {"HELLO": ad.hello, "LISTEN": ad.listen, "RESET": ad.reset,
                 "RECEIVE": ad.receive, "RECV_BODY": ad.recv_body, "CALL": ad.call}

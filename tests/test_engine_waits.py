@@ -167,25 +167,3 @@ def test_no_sent_while_curl_drives_a_connection(reference_cmd, rules, by_id, tmp
     assert res.verdict == "PASS", res.details
     receives = [t for t in res.impl.transcript if t.startswith("> RECEIVE")]
     assert receives and not any(" sent=" in t for t in receives)
-
-
-# ------------------------------------------------------------------ spare adapters
-
-def test_slow_adapter_restarts_from_a_spare(fake_cmd, reference_cmd, rules, by_id, tmp_path):
-    """An adapter that takes longer than SPARE_AFTER to start gets SPARES processes in
-    reserve; after a crash the next start takes one (same verdicts), and stop() ends
-    every process."""
-    from harness.engine import SPARES
-    slow = f"{fake_cmd} --start-delay 0.3 --fault crash"
-    cfg = RunConfig(impl="test", adapter=slow, oracle=reference_cmd, report_dir=tmp_path,
-                    timeout=5.0)
-    r = Runner(cfg, rules, worker="t")
-    case = by_id["status-418-teapot-retry-after"]
-    try:
-        assert [r.run(case).verdict for _ in range(3)] == ["CRASH"] * 3
-        assert r.impl.starts == 3 and r.impl.spare_starts >= 1
-        spares = list(r.impl.spares)
-        assert len(spares) == SPARES
-    finally:
-        r.close()
-    assert all(s.proc is None for s in spares) and r.impl.spares == []

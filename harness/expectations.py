@@ -246,7 +246,8 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
     are kept for the [[rule]] entries that remain and for the [[case]] entries
     whose failing assertions are unchanged. `others`: more runs of the same
     implementation; an assertion that fails in some runs and passes in others is
-    listed as flaky (it may fail), one that fails in every run as failing."""
+    listed as flaky (it may fail), one that fails in every run as failing. A run
+    that did not run a case says nothing of it."""
     cases = results["cases"]
     seen = [_failing_by_case(r) for r in [results] + list(others or [])]
     label = label or results.get("implementation", {}).get("name", "the implementation")
@@ -274,8 +275,10 @@ def from_results(results: dict, threshold: int = 10, label: str | None = None,
         reason = kept_rules.get(rule) or reasons.get(rule, f"fails in {roots[rule]} cases")
         out += ["[[rule]]", f"id = {json.dumps(rule)}", f"reason = {json.dumps(reason)}", ""]
     for c in sorted(cases, key=lambda c: c["id"]):
-        every = set.intersection(*(s.get(c["id"], set()) for s in seen))
-        some = set.union(*(s.get(c["id"], set()) for s in seen)) - every
+        # only the runs that ran the case tell of it (a selection, an older corpus)
+        runs = [s[c["id"]] for s in seen if c["id"] in s]
+        every = set.intersection(*runs)
+        some = set.union(*runs) - every
         fails = [a for a in c.get("assertions", []) if a["state"] == "fail"
                  and a["rule"] not in rule_level
                  and (a["rule"], a["kind"], a["subject"]) in every]

@@ -255,6 +255,19 @@ def test_writer_lists_what_fails_in_some_runs_only_as_flaky(tmp_path, rules, cas
                                                    "response 1 on r1 (Date)")]
 
 
+def test_writer_takes_a_case_only_from_the_runs_that_ran_it(tmp_path, rules, case, ctx):
+    """A run of another selection (or an older corpus) has no word on a case it did
+    not run: the case's failures stay failing, not flaky."""
+    def run(cases):
+        return {"suite": {"version": "t"}, "implementation": {"name": "t"}, "cases": cases}
+    failing = judge(case, outcome(), outcome(NO_DATE), ctx).to_dict()
+    text = from_results(run([failing]), threshold=5, others=[run([]), run([failing])])
+    exp = expectations(tmp_path, rules, text)
+    assert list(exp.cases["judged"]["fails"]) == [("WIRE-DATE", "header",
+                                                   "response 1 on r1 (Date)")]
+    assert not exp.cases["judged"]["flaky"]
+
+
 def test_expectations_file_errors_name_file_and_field(tmp_path, rules):
     with pytest.raises(ExpectationsError) as exc:
         expectations(tmp_path, rules, '[judged]\nexpected = "FAIL"\nrule = "WIRE-DATE"\n'

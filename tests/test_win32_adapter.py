@@ -129,7 +129,8 @@ def test_bad_commands_are_errors_not_calls(wine_ready):
 
 @pytest.mark.parametrize("name", ["wine-8.0", "wine-10.0"])
 def test_expectations_pin_assertions_with_reasons(name, suite, rules):
-    """Each Wine expectation names rules of the spec and says what Wine does."""
+    """Each Wine expectation names rules of the spec and says what Wine does, and
+    pins assertions: failing in every observed run, or (flaky) in some only."""
     from harness.expectations import load_expectations
     path = ROOT / "harness" / "expectations" / f"{name}.toml"
     data = load_expectations(path, {c.id: c.rules for c in suite}, rules)
@@ -138,4 +139,4 @@ def test_expectations_pin_assertions_with_reasons(name, suite, rules):
         assert len(reason.strip()) >= 20, f"[[rule]] {rule}: say what Wine does instead"
     for cid, entry in data.cases.items():
         assert len(entry["reason"].strip()) >= 20, f"{cid}: say what Wine does instead"
-        assert entry["fails"], cid
+        assert entry["fails"] or entry["flaky"], cid

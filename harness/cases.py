@@ -266,15 +266,10 @@ def load_case(path: str | Path, rules: dict, root: Path = ROOT,
     return case
 
 
-def _read_toml(path: Path, shown: str) -> dict:
-    """The TOML table of one case file, or CaseSchemaError naming the problem: only a
-    regular file of at most CASE_FILE_MAX bytes of UTF-8, nested at most NESTING_MAX deep,
-    is read (never a directory, FIFO or device, which could block or never end)."""
-    return _parse_toml(_read_file(path, shown), shown)
-
-
 def _read_file(path: Path, shown: str) -> bytes:
-    """The bytes of one case file (see _read_toml), or CaseSchemaError."""
+    """The bytes of one case file, or CaseSchemaError naming the problem: only a
+    regular file of at most CASE_FILE_MAX bytes is read (never a directory, FIFO or
+    device, which could block or never end); _parse_toml checks UTF-8 and nesting."""
     def bad(message: str) -> CaseSchemaError:
         return CaseSchemaError(shown, [f"(file) {message}"])
     try:

@@ -16,7 +16,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .schema import FLAG_MORE_DATA, CaseSchemaError, check_case
 
@@ -93,13 +93,31 @@ class Call:
         return total
 
     def command(self) -> str:
-        """The CALL line of the adapter protocol (without the newline)."""
+        """The CALL line of the adapter protocol (without the newline), kept once built;
+        a line of many MiB is better sent with pieces() than built here."""
         line = self.__dict__.get("_command")
         if line is None:
-            line = self.__dict__["_command"] = self._command()
+            line = self.__dict__["_command"] = "".join(self.pieces())
         return line
 
-    def _command(self) -> str:
+    def line_size(self) -> int:
+        """An upper bound of the CALL line's length in bytes, without building it."""
+        return 4096 + 2 * self.arg_bytes()
+
+    def arg_bytes(self) -> int:
+        """The bytes of the call's arguments that the line carries as hex."""
+        a = self.args
+        n = len(a.get("reason") or b"")
+        n += sum(len(v) for v in (a.get("known") or {}).values())
+        n += sum(len(k) + len(v) for k, v in a.get("unknown") or [])
+        n += sum(len(v) for _, _, values in a.get("multi_known") or [] for v in values)
+        for ch in a.get("chunks") or []:
+            n += len(ch.get("data") or b"") + len(ch.get("name") or b"")
+        return n
+
+    def pieces(self) -> Iterator[str]:
+        """The CALL line in pieces whose concatenation is the line: the caller can
+        write a line of many MiB of hex without holding all of it."""
         if self.fn not in ("response", "body"):
             raise ValueError(f"{self.fn} is not a CALL")
         a = self.args
@@ -150,35 +168,49 @@ class Call:
                 out.append("response_version=2")
             for header, flags, values in a.get("multi_known") or []:
                 out.append(f"multi_known={header}:{flags}:" + ",".join(_hex(v) for v in values))
+        yield " ".join(out)
         for ch in a.get("chunks") or []:
-            out.append("chunk=" + _chunk_arg(ch))
+            yield " chunk="
+            yield from _chunk_pieces(ch)
         if a.get("chunks_null") is not None:
-            out.append(f"chunks_null={a['chunks_null']}")
-        return " ".join(out)
+            yield f" chunks_null={a['chunks_null']}"
+
+
+HEX_PIECE = 1 << 18         # bytes of chunk data per piece of a streamed CALL line
 
 
 def _hex(b: bytes) -> str:
     return b.hex() if b else "-"
 
 
-def _chunk_arg(ch: dict) -> str:
+def _chunk_pieces(ch: dict) -> Iterator[str]:
+    """A chunk= argument in pieces: its data as hex in slices of HEX_PIECE bytes."""
     kind = ch["kind"]
-    if kind == "memory":
-        return f"mem:{_hex(ch['data'])}"
     if kind == "memory_null":
-        return f"memnull:{ch['length']}"
-    if kind == "fill":
-        return f"fill:{ch['byte'].hex()}:{ch['length']}"
-    if kind == "type":
-        return f"type:{ch['type']}"
-    length = ch.get("length")
-    rng = f"{ch.get('start', 0)}:{'eof' if length == 'eof' else length}"
-    if kind == "file":
-        return f"file:{_hex(ch['data'])}:{rng}"
-    data = "-" if ch.get("data") is None else _hex(ch["data"])
-    if kind == "fragment":
-        return f"frag:{_hex(ch['name'])}:{data}"
-    return f"fragex:{_hex(ch['name'])}:{data}:{rng}"
+        yield f"memnull:{ch['length']}"
+    elif kind == "fill":
+        yield f"fill:{ch['byte'].hex()}:{ch['length']}"
+    elif kind == "type":
+        yield f"type:{ch['type']}"
+    else:
+        length = ch.get("length")
+        rng = f"{ch.get('start', 0)}:{'eof' if length == 'eof' else length}"
+        data = ch.get("data")
+        if kind == "memory":
+            yield "mem:"
+        elif kind == "file":
+            yield "file:"
+        else:
+            yield f"{'frag' if kind == 'fragment' else 'fragex'}:{_hex(ch['name'])}:"
+            if data is None:            # a fragment the cache does not hold
+                data = "-"
+        if data == "-" or not data:
+            yield "-"
+        else:
+            for at in range(0, len(data), HEX_PIECE):
+                yield data[at:at + HEX_PIECE].hex()
+        if kind in ("file", "fragment_ex"):
+            yield f":{rng}"
 
 
 @dataclass

@@ -26,10 +26,11 @@ large send stays pending.
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import time
-from typing import Any
+from typing import Any, Iterable
 
 from .adapter import (PROTOCOL_VERSION, AdapterDesync, AdapterDied, AdapterError,
                       AdapterFailure, AdapterTimeout, Control)
@@ -40,6 +41,7 @@ from .transport import PAUSED_RCVBUF, Transport, _Conn, _connect
 
 START_TRIES = 3             # failed adapter starts in a row before a run stops trying
 REPLY_MAX = 1 << 16         # bytes of a reply line (a BODY reply: twice max-bytes more)
+STREAM_LINE = 1 << 20       # a CALL line that may be longer is written in pieces
 
 
 class ReceiveFailed(AdapterFailure):
@@ -162,10 +164,13 @@ class Session(Transport, Fates):
             self.multi = None
 
     # ------------------------------------------------------------ control
-    def command(self, line: str, deadline: float, limit: int = REPLY_MAX) -> str:
+    def command(self, line: str, deadline: float, limit: int = REPLY_MAX,
+                pieces: Iterable[str] | None = None) -> str:
         """Send one command and return its reply line (raise AdapterFailure); a reply
         longer than `limit` bytes, or a line that came before the command, is
-        AdapterDesync."""
+        AdapterDesync. With `pieces`, those are written one after the other as the
+        command (a line of many MiB is never whole in memory), and `line` is its
+        beginning, for the transcript."""
         if self.control is None or self.control.eof:
             raise AdapterDied("the adapter is not running")
         if self.ctl_buf:
@@ -175,7 +180,12 @@ class Session(Transport, Fates):
             self.transcript.append("> " + (line if len(line) <= 400 else line[:400] + "..."))
         self.awaiting = line
         self.setup = ""
-        self.control.write(line.encode("latin-1") + b"\n", deadline)
+        if pieces is None:
+            self.control.write(line.encode("latin-1") + b"\n", deadline)
+        else:
+            for piece in pieces:
+                self.control.write(piece.encode("latin-1"), deadline)
+            self.control.write(b"\n", deadline)
         scan = 0
         while True:
             nl = self.ctl_buf.find(b"\n", scan)
@@ -339,7 +349,12 @@ class Session(Transport, Fates):
             elif reply != "TIMEOUT":
                 raise AdapterDesync(f"bad RECV_BODY reply {_short(reply)}")
             return res
-        reply = self.command(call.command(), deadline)
+        if call.line_size() <= STREAM_LINE:
+            reply = self.command(call.command(), deadline)
+        else:                           # many MiB of hex: written as it is made
+            pieces = call.pieces()
+            head = next(pieces)
+            reply = self.command(head, deadline, pieces=itertools.chain([head], pieces))
         res.reply = reply
         parts = reply.split()
         try:

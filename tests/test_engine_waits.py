@@ -5,6 +5,7 @@
   response is still counted as the case's and fails it.
 - A connection that should close and does not is found out by a probe request
   (fate "not-closed" as soon as the server serves it), not by waiting out close_wait.
+- A CALL line of many MiB of hex is written in pieces and the call still passes.
 - CaseCache: a case is taken from the cache only for the same file bytes, rules and
   loader; a changed file is checked again, a damaged cache is ignored.
 """
@@ -16,6 +17,7 @@ import pytest
 from harness.cases import CaseCache, CaseSchemaError, load_case
 from harness.fate import probe_response_start
 from harness.runner import RunConfig, Runner
+from test_harness_cases import GOOD, write_case
 
 PROBE = b"HTTP/1.1 200 OK\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: x\r\nContent-Length: 0\r\n\r\n"
 
@@ -167,3 +169,30 @@ def test_no_sent_while_curl_drives_a_connection(reference_cmd, rules, by_id, tmp
     assert res.verdict == "PASS", res.details
     receives = [t for t in res.impl.transcript if t.startswith("> RECEIVE")]
     assert receives and not any(" sent=" in t for t in receives)
+
+
+BIG_CHUNKS = 'reason = "OK"\nchunks = [{ memory = { repeat = "abcd", count = 250000 }, times = 3 }]'
+
+
+def test_big_call_line_streamed(reference_cmd, rules, tmp_path, monkeypatch):
+    """The engine writes a CALL line over STREAM_LINE in pieces (never one 6 MB
+    string), and the adapter gets every byte: the 3,000,000-byte body arrives."""
+    from harness import engine
+    text = GOOD.format(id="a-case").replace('reason = "OK"', BIG_CHUNKS) \
+        .replace('wire = "HTTP/1.1 200 OK\\r\\n"\n', "")
+    case = load_case(write_case(tmp_path / "cases", text), rules, root=tmp_path)
+    written = []
+    real = engine.Session.command
+
+    def spy(self, line, deadline, limit=engine.REPLY_MAX, pieces=None):
+        if pieces is not None:
+            pieces = list(pieces)
+            written.append(max(len(p) for p in pieces))
+        return real(self, line, deadline, limit, pieces)
+
+    monkeypatch.setattr(engine.Session, "command", spy)
+    res = run(reference_cmd, rules, tmp_path / "r", case)
+    assert res.verdict == "PASS", res.details
+    assert written and max(written) < engine.STREAM_LINE
+    wire = res.impl.conns["r1"].wire
+    assert wire.endswith(b"abcd" * 1000) and b"Content-Length: 3000000\r\n" in wire

@@ -399,3 +399,23 @@ def test_case_schema_is_2020_12_and_fits_the_corpus_and_the_checker():
     assert props["needs"]["items"]["enum"] == list(CAPS)
     assert schema["$defs"]["call"]["properties"]["fn"]["enum"] == list(FNS)
     assert all(h in json.dumps(schema) for h in KNOWN_HEADERS)
+
+
+def test_large_call_line_in_pieces(tmp_path, rules):
+    """A CALL line of many MiB of hex comes in pieces of bounded size whose
+    concatenation is the line, so that the engine writes it without building it."""
+    from harness.cases import HEX_PIECE
+    text = GOOD.format(id="a-case").replace(
+        'reason = "OK"',
+        'reason = "OK"\n'
+        'chunks = [{ memory = { repeat = "abcd", count = 250000 }, times = 3 }, { file = "xy" },\n'
+        '          { fragment_ex = "/f", content = { repeat = "z", count = 700000 }, start = 1 }]')
+    call = load_case(write_case(tmp_path, text), rules).calls[0]
+    pieces = list(call.pieces())
+    assert max(len(p) for p in pieces) <= 2 * HEX_PIECE
+    line = "".join(pieces)
+    mem = " chunk=mem:" + "61626364" * 250000
+    assert line == ("CALL response id=r1 reason=4f4b" + mem * 3 +
+                    " chunk=file:7879:0:eof chunk=fragex:2f66:" + "7a" * 700000 + ":1:eof")
+    assert call.command() == line
+    assert call.line_size() >= len(line) > (1 << 20)      # the engine streams it

@@ -221,23 +221,23 @@ class Control:
     def write(self, data: bytes, deadline: float) -> None:
         view = memoryview(data)
         while view:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AdapterTimeout("the adapter does not read its control channel")
-            try:
-                _, w, _ = select.select([], [self.wfd], [], remaining)
-            except (OSError, ValueError):
-                raise AdapterDied("control channel closed") from None
-            if not w:
-                continue
-            try:
+            try:                        # non-blocking: wait only when the pipe is full
                 n = self.sock.send(view) if self.sock else os.write(self.wfd, view)
             except BlockingIOError:
-                continue
+                n = 0
             except (BrokenPipeError, ConnectionError, OSError):
                 self.eof = True
                 raise AdapterDied("control channel closed while writing") from None
             view = view[n:]
+            if not view:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AdapterTimeout("the adapter does not read its control channel")
+            try:
+                select.select([], [self.wfd], [], remaining)
+            except (OSError, ValueError):
+                raise AdapterDied("control channel closed") from None
 
 
 def _keep_stderr(fd: int, path: Path) -> None:

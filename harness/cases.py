@@ -102,7 +102,10 @@ class Call:
 
     def line_size(self) -> int:
         """An upper bound of the CALL line's length in bytes, without building it."""
-        return 4096 + 2 * self.arg_bytes()
+        size = self.__dict__.get("_line_size")
+        if size is None:
+            size = self.__dict__["_line_size"] = 4096 + 2 * self.arg_bytes()
+        return size
 
     def arg_bytes(self) -> int:
         """The bytes of the call's arguments that the line carries as hex."""

@@ -388,7 +388,7 @@ class Session(Transport, Fates):
                 raise AdapterDesync(f"bad CANCEL reply {_short(res.reply)}")
             return res
         ms = call.args.get("timeout_ms") or self._ms(deadline)
-        reply = self.command(f"WAIT {op} {ms}", deadline)
+        reply = self.command(f"WAIT {op} {ms}{self._stalled_field()}", deadline)
         res.reply = reply
         parts = reply.split()
         if reply == "TIMEOUT":
@@ -522,6 +522,24 @@ class Session(Transport, Fates):
             except OSError:
                 return ""
         return " sent=" + ",".join(fields)
+
+    def _stalled_field(self) -> str:
+        """WAIT's ` stalled=PORT:BYTES,...` (capability stalled): the connections whose
+        reading is paused, each with its receive buffer as the kernel sizes it. The
+        client reads nothing of them until the next command, so an adapter that knows
+        more is left to send than the buffers hold can answer TIMEOUT at once."""
+        if "stalled" not in self.caps:
+            return ""
+        fields = []
+        for c in self.conns.values():
+            if c.paused and c.sock is not None and not c.eof:
+                try:
+                    port = c.sock.getsockname()[1]
+                    rcvbuf = c.sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+                except OSError:
+                    continue
+                fields.append(f"{port}:{rcvbuf}")
+        return " stalled=" + ",".join(fields) if fields else ""
 
     def _receive_step(self, case: Case, call: Call, r: Request, deadline: float) -> CallResult:
         """fn = "receive": send the request if need be, then one RECEIVE with the

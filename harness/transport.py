@@ -101,6 +101,11 @@ def _nodelay(s: socket.socket) -> None:
         pass
 
 
+def _any_int(ready: list, fds: list[int]) -> bool:
+    """Whether select returned one of curl's descriptors (the others are objects)."""
+    return bool(fds) and any(isinstance(f, int) and f in fds for f in ready)
+
+
 class Transport:
     """The byte-moving half of Session (harness.engine): its connections (`conns`),
     the relay, curl's multi handle, the control channel's reads."""
@@ -129,18 +134,20 @@ class Transport:
         cr: list[int] = []
         cw: list[int] = []
         cx: list[int] = []
+        curl_timer = False          # curl's own timeout ends this wait: it must run then
         if self.curl_running:
             cr, cw, cx = self.multi.fdset()
             mt = self.multi.timeout()
-            if mt >= 0:
-                timeout = min(timeout, mt / 1000.0)
+            if mt >= 0 and mt / 1000.0 <= timeout:
+                timeout, curl_timer = mt / 1000.0, True
+            curl_timer = curl_timer or not (cr or cw or cx)
         timeout = max(0.0, timeout)
         if not (rl or wl or cr or cw or cx):
             if timeout:
                 time.sleep(min(timeout, 0.01))
             return 0
         try:
-            r, w, _ = select.select(rl + cr, wl + cw, cx, timeout)
+            r, w, x = select.select(rl + cr, wl + cw, cx, timeout)
         except InterruptedError:
             return 0
         events = 0
@@ -161,8 +168,8 @@ class Transport:
                 events += self._write_down(c)
         if self.relay is not None and id(self.relay) in rs:
             events += self._accept_relay()
-        if self.curl_running:
-            events += self._curl_perform()
+        if self.curl_running and (curl_timer or x or _any_int(r, cr) or _any_int(w, cw)):
+            events += self._curl_perform()      # only when one of its sockets or its timer is due
         return events
 
     def _read_up(self, c: _Conn) -> int:

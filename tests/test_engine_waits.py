@@ -196,3 +196,15 @@ def test_big_call_line_streamed(reference_cmd, rules, tmp_path, monkeypatch):
     assert written and max(written) < engine.STREAM_LINE
     wire = res.impl.conns["r1"].wire
     assert wire.endswith(b"abcd" * 1000) and b"Content-Length: 3000000\r\n" in wire
+
+
+def test_wait_on_a_stalled_send_ends_at_once(reference_cmd, rules, by_id, tmp_path):
+    """The 50 ms wait that proves a 32 MiB send pending carries stalled= for the paused
+    connection (capability stalled), the reference answers TIMEOUT at once, and the
+    case still passes; a wait on a connection that reads carries no stalled=."""
+    case = by_id["concurrent-body-while-head-pending-bad-command"]
+    res = run(reference_cmd, rules, tmp_path, case)
+    assert res.verdict == "PASS", res.details
+    waits = [t for t in res.impl.transcript if t.startswith("> WAIT")]
+    assert waits[0].startswith("> WAIT head 50 stalled=") and ":" in waits[0], waits
+    assert all("stalled=" not in w for w in waits[1:]), waits      # read again by then

@@ -265,3 +265,66 @@ def test_sent_waits_for_a_connection_it_does_not_list(adapter):
 def test_sent_malformed_is_a_usage_error(adapter, field):
     assert adapter.cmd(f"RECEIVE r1 100 {field}").startswith("ERROR usage: RECEIVE")
     assert_still_serves(adapter)
+
+
+def _pending_big(a: Adapter, rcvbuf: int = 65536) -> socket.socket:
+    """A client that reads nothing, and a deferred 32 MiB body call on its request."""
+    s = received(a, rcvbuf=rcvbuf)
+    assert result(a.cmd(f"CALL response id=r1 flags=2 known.11={str(BIG).encode().hex()}"))[0] == 0
+    assert result(a.cmd(f"CALL body id=r1 overlapped=defer op=big chunk=fill:61:{BIG}"))[0] in (0, 997)
+    return s
+
+
+def _timed(a: Adapter, line: str, timeout: float = 10.0) -> tuple[str, float]:
+    t0 = time.monotonic()
+    a.send_line(line)
+    reply = a.read_line(timeout=timeout)
+    return reply, time.monotonic() - t0
+
+
+def test_stalled_times_out_at_once_when_the_send_cannot_finish(adapter):
+    """stalled= names the paused client with its receive buffer: 32 MiB cannot fit in
+    the buffers, so a 20 s WAIT is a certain TIMEOUT, answered at once; the send
+    still completes, with every byte, once the client reads."""
+    a = adapter
+    assert "stalled" in a.caps
+    s = _pending_big(a)
+    try:
+        port, rcvbuf = s.getsockname()[1], s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+        reply, took = _timed(a, f"WAIT big 20000 stalled={port}:{rcvbuf}")
+        assert reply == "TIMEOUT" and took < 2.0, (reply, took)
+        head = drain(s, 1)
+        data = head + drain(s, BIG + 200 - len(head))
+        assert a.cmd("WAIT big 5000") == f"COMPLETION 0 {BIG}"
+        assert data.partition(b"\r\n\r\n")[2] == b"a" * BIG
+    finally:
+        s.close()
+    assert_still_serves(a)
+
+
+@pytest.mark.parametrize("how", ["other-port", "huge-buffer"])
+def test_stalled_waits_when_the_send_may_still_finish(adapter, how):
+    """Planted wrong hints: a stalled= that names another connection, or a receive
+    buffer large enough to take the rest, proves nothing, and WAIT waits its
+    timeout out as before."""
+    a = adapter
+    s = _pending_big(a)
+    try:
+        port = s.getsockname()[1]
+        field = f"stalled={port + 1 if port < 65535 else 1}:65536" if how == "other-port" \
+            else f"stalled={port}:{BIG}"
+        reply, took = _timed(a, f"WAIT big 300 {field}")
+        assert reply == "TIMEOUT" and took >= 0.29, (reply, took)
+    finally:
+        s.close()
+    assert_still_serves(a)
+
+
+@pytest.mark.parametrize("field", ["stalled=abc", "stalled=1", "stalled=70000:1", "stalled=:5",
+                                   "nostalled=1:1", "stalled=1:1,"])
+def test_stalled_malformed_is_a_usage_error(adapter, field):
+    with received(adapter) as s:
+        assert result(adapter.cmd("CALL response id=r1 overlapped=defer op=w chunk=mem:41"))[0] in (0, 997)
+        assert adapter.cmd(f"WAIT w 100 {field}").startswith("ERROR usage: WAIT")
+        s.close()
+    assert_still_serves(adapter)

@@ -337,14 +337,15 @@ int api_recv_body(const char *ref, size_t max, int timeout_ms, hs_byte *buf, siz
     }
 }
 
-int api_wait(const char *op, int timeout_ms, uint32_t *rc, uint64_t *count, const char **err)
+int api_wait(const char *op, int timeout_ms, const struct net_sent *stalled, size_t n,
+             uint32_t *rc, uint64_t *count, const char **err)
 {
     struct op *o = op_find(op);
     if (o == NULL) {
         *err = "unknown op";
         return -1;
     }
-    return op_wait(o, timeout_ms, rc, count);
+    return op_wait(o, timeout_ms, stalled, n, rc, count);
 }
 
 int api_cancel(const char *op, const char **err)

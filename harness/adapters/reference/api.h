@@ -51,8 +51,10 @@ int api_recv_body(const char *ref, size_t max, int timeout_ms, hs_byte *buf, siz
                   const char **err);
 
 /* WAIT (protocol 1.1): 1 with the completion's rc and count, 0 when still
- * pending after timeout_ms, -1 with *err for an unknown op. */
-int api_wait(const char *op, int timeout_ms, uint32_t *rc, uint64_t *count, const char **err);
+ * pending after timeout_ms (or certain to stay pending: op_wait's stalled),
+ * -1 with *err for an unknown op. */
+int api_wait(const char *op, int timeout_ms, const struct net_sent *stalled, size_t n,
+             uint32_t *rc, uint64_t *count, const char **err);
 
 /* CANCEL (protocol 1.1): 0, or -1 with *err for an unknown op. */
 int api_cancel(const char *op, const char **err);

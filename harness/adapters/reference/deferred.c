@@ -61,12 +61,30 @@ int op_pending_for(uint64_t request_id)
     return 0;
 }
 
-int op_wait(struct op *o, int timeout_ms, uint32_t *rc, uint64_t *count)
+/* 1 when o cannot complete before its client reads: its connection is listed as
+ * stalled and what is unsent is more than the socket buffers of both ends hold. */
+static int cannot_complete(const struct op *o, const struct net_sent *stalled, size_t n)
+{
+    const struct conn *c = net_find(o->conn);
+    unsigned port;
+    size_t i, send = net_send_bound();
+    if (c == NULL || o->out.state != NET_OUT_PENDING || c->out != &o->out)
+        return 0;
+    port = net_peer_port(c);
+    for (i = 0; i < n && stalled[i].port != port; i++)
+        ;
+    if (i == n || port == 0 || send == SIZE_MAX || stalled[i].bytes > SIZE_MAX - send)
+        return 0;
+    return o->out.len - o->out.off > send + (size_t)stalled[i].bytes;
+}
+
+int op_wait(struct op *o, int timeout_ms, const struct net_sent *stalled, size_t n,
+            uint32_t *rc, uint64_t *count)
 {
     int64_t deadline = now_ms() + timeout_ms;
     net_wait(0, -1);
     while (o->out.state == NET_OUT_PENDING) {
-        if (ms_until(deadline) == 0)
+        if (ms_until(deadline) == 0 || cannot_complete(o, stalled, n))
             return 0;
         net_wait(ms_until(deadline), -1);
     }

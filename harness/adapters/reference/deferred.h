@@ -33,8 +33,14 @@ struct op *op_add(const char *name, uint64_t request_id, uint64_t conn, hs_byte 
 int op_pending_for(uint64_t request_id);
 
 /* Waits up to timeout_ms for the completion. 1: completed, *rc and *count set
- * (Win32 code and bytes transferred); 0: still pending. */
-int op_wait(struct op *o, int timeout_ms, uint32_t *rc, uint64_t *count);
+ * (Win32 code and bytes transferred); 0: still pending. stalled[0..n) lists the
+ * connections (client port, the client's receive buffer in bytes) whose client
+ * reads nothing until the next command (WAIT stalled=): when o's connection is
+ * one, and more of its bytes remain unsent than that receive buffer and the
+ * largest send buffer can hold (net_send_bound), o cannot complete before the
+ * client reads, and 0 comes at once. */
+int op_wait(struct op *o, int timeout_ms, const struct net_sent *stalled, size_t n,
+            uint32_t *rc, uint64_t *count);
 
 /* Cancels a pending operation: what is unsent is dropped and the connection
  * closed; its completion reports ERROR_OPERATION_ABORTED. No effect once it

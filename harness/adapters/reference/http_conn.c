@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -575,4 +577,34 @@ unsigned net_peer_port(const struct conn *c)
     if (a.ss_family == AF_INET6)
         return ntohs(((struct sockaddr_in6 *)&a)->sin6_port);
     return 0;
+}
+
+/* The third number of a sysctl file such as tcp_wmem ("min default max"), or the
+ * first of a one-number file; 0 when it cannot be read. */
+static uint64_t sysctl_number(const char *path, int third)
+{
+    unsigned long long v[3] = {0, 0, 0};
+    FILE *f = fopen(path, "r");
+    int got;
+    if (f == NULL)
+        return 0;
+    got = fscanf(f, "%llu %llu %llu", &v[0], &v[1], &v[2]);
+    fclose(f);
+    if (got != (third ? 3 : 1))
+        return 0;
+    return third ? v[2] : v[0];
+}
+
+size_t net_send_bound(void)
+{
+    static size_t bound;
+    if (bound == 0) {
+        uint64_t wmem = sysctl_number("/proc/sys/net/ipv4/tcp_wmem", 1);
+        uint64_t wmax = sysctl_number("/proc/sys/net/core/wmem_max", 0);
+        if (wmem == 0 || wmax == 0 || wmem > (1ull << 40) || wmax > (1ull << 40))
+            bound = SIZE_MAX;
+        else    /* SO_SNDBUF is doubled by the kernel, capped at twice wmem_max */
+            bound = (size_t)((wmem > 2 * wmax ? wmem : 2 * wmax) + (1u << 20));
+    }
+    return bound;
 }

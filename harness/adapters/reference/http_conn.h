@@ -93,6 +93,12 @@ int net_settled(const struct net_sent *s, size_t n);
 /* The client's TCP port of c (the RECEIVE reply's peer=), 0 when unknown. */
 unsigned net_peer_port(const struct conn *c);
 
+/* More bytes than the send side of a TCP connection can ever hold, from the
+ * kernel's limits: the largest send buffer that setsockopt (twice wmem_max) or
+ * autotuning (tcp_wmem's maximum) may make, plus 1 MiB for what the accounting
+ * lets pass; SIZE_MAX when the limits are not known. */
+size_t net_send_bound(void);
+
 /* The open connection with this serial, or NULL. */
 struct conn *net_find(uint64_t serial);
 

@@ -34,7 +34,7 @@
 
 #define ADAPTER_NAME     "reference"
 #define ADAPTER_VERSION  "0.2.0"
-#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill,defer,response-v2,sent"
+#define ADAPTER_CAPS     "memory,body,file,fragment,overlapped,opaque,recv-body,fill,defer,response-v2,sent,stalled"
 #define SENT_MAX         64         /* connections a RECEIVE sent= may list */
 #define PROTOCOL_VERSION 1u
 #define RECV_BODY_MAX    (1024u * 1024u)
@@ -151,13 +151,15 @@ static void hang_forever(void)
 }
 
 /* A non-negative number that fits an int (timeouts are clamped). */
-/* sent=PORT:BYTES[,PORT:BYTES...] (capability sent): how many, or -1 when malformed. */
-static int parse_sent(char *s, struct net_sent *out)
+/* KEY=PORT:BYTES[,PORT:BYTES...] (RECEIVE's sent=, capability sent; WAIT's stalled=,
+ * capability stalled): how many, or -1 when malformed. */
+static int parse_port_counts(char *s, const char *key, struct net_sent *out)
 {
     int n = 0;
-    if (strncmp(s, "sent=", 5) != 0)
+    size_t k = strlen(key);
+    if (strncmp(s, key, k) != 0)
         return -1;
-    s += 5;
+    s += k;
     if (*s == '\0')
         return 0;                    /* no connection */
     for (char *item = s; item != NULL; n++) {
@@ -252,19 +254,20 @@ static void cmd_recv_body(char **f, int n)
     free(buf);
 }
 
-/* WAIT op timeout-ms (protocol 1.1) */
+/* WAIT op timeout-ms [stalled=PORT:BYTES,...] (protocol 1.1; stalled= with capability stalled) */
 static void cmd_wait(char **f, int n)
 {
-    int timeout, r;
+    static struct net_sent stalled[SENT_MAX];
+    int timeout, r, n_stalled = n == 4 ? parse_port_counts(f[3], "stalled=", stalled) : 0;
     uint32_t rc = 0;
     uint64_t count = 0;
     const char *why = NULL;
 
-    if (n != 3 || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0) {
-        ctl_reply("ERROR usage: WAIT op timeout-ms");
+    if ((n != 3 && n != 4) || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0 || n_stalled < 0) {
+        ctl_reply("ERROR usage: WAIT op timeout-ms [stalled=PORT:BYTES,...]");
         return;
     }
-    r = api_wait(f[1], timeout, &rc, &count, &why);
+    r = api_wait(f[1], timeout, stalled, (size_t)n_stalled, &rc, &count, &why);
     if (r < 0)
         ctl_reply("ERROR %s '%s'", why, f[1]);
     else if (r == 0)
@@ -339,7 +342,7 @@ static void handle_line(char *line, size_t len)
             ctl_reply("LISTENING 127.0.0.1 %u", (unsigned)port);
     } else if (strcmp(f[0], "RECEIVE") == 0) {
         static struct net_sent sent[SENT_MAX];
-        int n_sent = n == 4 ? parse_sent(f[3], sent) : 0;
+        int n_sent = n == 4 ? parse_port_counts(f[3], "sent=", sent) : 0;
         if ((n != 3 && n != 4) || !proto_is_ref(f[1]) || millis(f[2], &timeout) != 0 || n_sent < 0)
             ctl_reply("ERROR usage: RECEIVE ref timeout-ms [sent=PORT:BYTES,...]");
         else if (api_receive(f[1], timeout, n == 4 ? sent : NULL, (size_t)n_sent, &req))

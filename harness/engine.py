@@ -304,7 +304,7 @@ class Session(Transport, Fates):
                     if c is not None and req.pause_reading and not c.resumed:
                         self._drain()           # what earlier calls sent is theirs
                         c.paused = True
-                    self.op_start[call.op] = (req.conn, c.total() if c else 0)
+                    self.op_start[call.op] = (req.conn, c.arrived()[1] if c else 0)
                 res = self._call(call, deadline)
             out.calls.append(res)
             self._after_call(call, hint, deadline)
@@ -431,8 +431,9 @@ class Session(Transport, Fates):
                     break
                 self._pump(until - time.monotonic())
         for c in self.conns.values():
-            c.marks.append((call.index, len(c.buf)))
-            c.totals.append((call.index, c.total()))
+            mark, total = c.arrived()
+            c.marks.append((call.index, mark))
+            c.totals.append((call.index, total))
 
     def _ms(self, deadline: float, cap: float = 3.0) -> int:
         return max(1, int(min(cap, deadline - time.monotonic() - 0.1) * 1000))

@@ -12,9 +12,12 @@ connection keeps WIRE_CAP bytes and counts the rest, up to READ_LIMIT.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import select
 import socket
+import struct
+import termios
 import time
 from typing import Any
 
@@ -69,6 +72,25 @@ class _Conn:
 
     def total(self) -> int:
         return len(self.buf) + self.overflow
+
+    def unread(self) -> int:
+        """Bytes that have reached a paused client and wait in its receive queue
+        (FIONREAD), 0 for a client that reads: they are not read until the
+        resume, but they arrived now, and a step's bytes are those that arrived
+        during it."""
+        if not self.paused or self.sock is None or self.eof:
+            return 0
+        try:
+            return struct.unpack("i", fcntl.ioctl(self.sock.fileno(), termios.FIONREAD,
+                                                   b"\0\0\0\0"))[0]
+        except OSError:
+            return 0
+
+    def arrived(self) -> tuple[int, int]:
+        """(offset in the kept bytes, bytes all told) of what has reached the client:
+        a step's mark and total, the unread bytes of a paused client included."""
+        inq = self.unread()
+        return min(len(self.buf) + inq, max(len(self.buf), WIRE_CAP)), self.total() + inq
 
     def readable(self) -> bool:
         """The client reads this connection now (beyond WIRE_CAP it only counts)."""

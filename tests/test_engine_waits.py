@@ -208,3 +208,24 @@ def test_wait_on_a_stalled_send_ends_at_once(reference_cmd, rules, by_id, tmp_pa
     waits = [t for t in res.impl.transcript if t.startswith("> WAIT")]
     assert waits[0].startswith("> WAIT head 50 stalled=") and ":" in waits[0], waits
     assert all("stalled=" not in w for w in waits[1:]), waits      # read again by then
+
+
+@pytest.mark.parametrize("cid", ["body-while-paused", "pipelined-response-while-paused"])
+def test_bytes_reaching_a_paused_client_are_the_steps_that_sent_them(reference_cmd, rules,
+                                                                      tmp_path, cid):
+    """Regression (found by harness.explore, reference against itself): a step's mark on
+    a paused connection counts what waits unread in the client's receive queue, so a
+    synchronous call made while the client pauses owns its bytes. Before, they went to
+    the deferred call and both cases failed in every run; each now passes three times."""
+    from pathlib import Path
+    data = Path(__file__).parent / "data"
+    case = load_case(data / "paused" / f"{cid}.toml", rules, root=data)
+    for _ in range(3):
+        res = run(reference_cmd, rules, tmp_path, case)
+        assert res.verdict == "PASS", res.details
+    marks = dict(res.impl.conns["r1"].marks)
+    wire = res.impl.conns["r1"].wire
+    if cid == "body-while-paused":
+        assert wire[marks[1]:marks[2]] == b"0"                  # the body call's one byte
+    else:
+        assert wire[marks[2]:marks[3]].startswith(b"HTTP/1.1 200 OK\r\n")   # r2's response

@@ -309,3 +309,20 @@ def test_pytest_on_cases_selects_by_marker_and_keyword(root, by_id):
     assert collected("-m", "level-IMPL and area-conn") == {
         i for i, c in by_id.items() if c.level == "IMPL" and c.area == "conn"}
     assert collected("-k", "opaque") == {i for i in by_id if "opaque" in i}
+
+
+def test_numbered_worker_is_pinned_round_robin_and_others_are_not():
+    """pin_worker: gwN (or benchN) runs on the N-th CPU it may use, round robin, so the
+    adapter it starts shares that CPU; a worker without a number is left alone. Run in
+    a child process, whose affinity is its own."""
+    code = ("import json, os; from harness.runner import pin_worker; "
+            "cpus = sorted(os.sched_getaffinity(0)); main = pin_worker('main'); "
+            "gw = pin_worker('gw' + str(len(cpus) + 1)); "
+            "print(json.dumps([main, gw, sorted(os.sched_getaffinity(0)), cpus]))")
+    main, gw, after, cpus = json.loads(subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    if len(cpus) < 2:
+        assert (main, gw) == (None, None)
+        return
+    want = cpus[(len(cpus) + 1) % len(cpus)]
+    assert main is None and gw == want and after == [want]

@@ -39,6 +39,11 @@ JOBS    ?= auto
 REPORTS ?= $(BUILD)/reports
 PROVE_OUT ?= $(BUILD)/proof
 export PROVE_OUT
+# The project's bytecode goes under build/, never beside the sources, and is kept
+# even where the environment asks for none: otherwise every process of a run (pytest
+# and each xdist worker) compiles the harness again, about 0.1 s each.
+export PYTHONPYCACHEPREFIX := $(abspath $(BUILD))/pycache
+unexport PYTHONDONTWRITEBYTECODE
 
 DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml python3-hypothesis \
@@ -211,6 +216,11 @@ explore: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
 	  { $(PYTHON) -m harness.explore --impl wine --budget $(BUDGET) --seed $(SEED); \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
+else ifeq ($(IMPL),wine10)
+explore: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
+	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
+	  { $(PYTHON) -m harness.explore --impl wine10 --budget $(BUDGET) --seed $(SEED); \
+	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 else
 explore: deps $(BUILD)/hs-reference-adapter
 	$(PYTHON) -m harness.explore --impl $(IMPL) --budget $(BUDGET) --seed $(SEED)

@@ -11,14 +11,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 RESULTS_SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
 CASE_SCHEMA_FILE = Path(__file__).with_name("case.schema.json")
 
 
 @lru_cache(maxsize=8)
 def _validator(text: str):
+    import jsonschema        # here: a run whose cases come from the cache never needs it
     schema = json.loads(text)
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls.check_schema(schema)

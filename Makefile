@@ -76,8 +76,12 @@ deps: deps-conform
 	@why3 config list-provers 2>/dev/null | grep -qi cvc4 || { echo "why3 does not see cvc4" >&2; exit 1; }
 
 # Idempotent, like deps.
+# Checked again only when dpkg's state changed since the last check or the list did.
 deps-conform:
-	@tools/install-packages.sh $(CONFORM_PACKAGES)
+	@if [ $(BUILD)/deps-conform.ok -nt /var/lib/dpkg/status ] && \
+	    [ "$$(< $(BUILD)/deps-conform.ok)" = "$(strip $(CONFORM_PACKAGES))" ]; then :; else \
+	  tools/install-packages.sh $(CONFORM_PACKAGES) && mkdir -p $(BUILD) && \
+	  echo "$(strip $(CONFORM_PACKAGES))" > $(BUILD)/deps-conform.ok; fi
 
 oracle: $(BUILD)/hs-reference-adapter
 

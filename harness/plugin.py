@@ -81,12 +81,16 @@ class HSState:
     def __init__(self, config):
         o = config.getoption
         self.config = config
-        self.rules = load_rules(SPEC_DIR)
         self.cases_dir = Path(o("hs_cases_dir")).resolve()
-        try:
-            self.cases = load_cases(self.cases_dir, self.rules)
-        except CaseLoadError as exc:
-            raise pytest.UsageError("malformed cases:\n" + str(exc)) from None
+        pre = _PRELOADED.get(str(self.cases_dir))
+        if pre is not None:                 # harness.run loaded them in this process
+            self.rules, self.cases = pre
+        else:
+            self.rules = load_rules(SPEC_DIR)
+            try:
+                self.cases = load_cases(self.cases_dir, self.rules)
+            except CaseLoadError as exc:
+                raise pytest.UsageError("malformed cases:\n" + str(exc)) from None
         self.by_file = {str(Path(c.file) if Path(c.file).is_absolute()
                             else (CASES_DIR.parent / c.file).resolve()): c for c in self.cases}
         self.by_id = {c.id: c for c in self.cases}
@@ -284,6 +288,8 @@ def pytest_runtest_logreport(report):
 
 
 _CURRENT: dict = {}
+# cases directory -> (rules, cases) that harness.run has loaded in this process
+_PRELOADED: dict[str, tuple[dict, list[Case]]] = {}
 
 
 @pytest.hookimpl(tryfirst=True)

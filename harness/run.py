@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
     import pytest
     from . import plugin
+    plugin._PRELOADED[str(Path(args.cases_dir).resolve())] = (rules, cases)
     code = pytest.main(pyargs)
     st = plugin._CURRENT.get("state")
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):

@@ -156,13 +156,15 @@ class Transport:
         cr: list[int] = []
         cw: list[int] = []
         cx: list[int] = []
-        curl_timer = False          # curl's own timeout ends this wait: it must run then
+        curl_due: float | None = None   # when curl's own timer runs out: it must run then
         if self.curl_running:
             cr, cw, cx = self.multi.fdset()
             mt = self.multi.timeout()
-            if mt >= 0 and mt / 1000.0 <= timeout:
-                timeout, curl_timer = mt / 1000.0, True
-            curl_timer = curl_timer or not (cr or cw or cx)
+            if mt >= 0:
+                timeout = min(timeout, mt / 1000.0)
+                curl_due = time.monotonic() + mt / 1000.0
+            elif not (cr or cw or cx):
+                curl_due = 0.0          # neither a socket nor a timer: let it run
         timeout = max(0.0, timeout)
         if not (rl or wl or cr or cw or cx):
             if timeout:
@@ -190,7 +192,8 @@ class Transport:
                 events += self._write_down(c)
         if self.relay is not None and id(self.relay) in rs:
             events += self._accept_relay()
-        if self.curl_running and (curl_timer or x or _any_int(r, cr) or _any_int(w, cw)):
+        if self.curl_running and (x or _any_int(r, cr) or _any_int(w, cw) or
+                                  (curl_due is not None and time.monotonic() >= curl_due)):
             events += self._curl_perform()      # only when one of its sockets or its timer is due
         return events
 

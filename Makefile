@@ -145,15 +145,17 @@ $(WIN32_EXE): $(WIN32_SRC) $(WIN32_HDR) | deps-wine
 # The suite against Wine: WINE_JOBS workers, each in its own Wine prefix (its own
 # wineserver and http.sys: closing any request queue makes Wine close every
 # queue's listening socket of its prefix). Writes $(REPORTS)/wine-<version>/.
-# Runs on the same prefixes wait for each other (flock), for the same reason.
+# Runs on the same prefixes wait for each other (flock), for the same reason; the
+# lock stays with flock itself (-o), so that a keeper left behind by a run that was
+# killed before its release does not hold it and block every later run.
 WINE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 conform-wine: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
-	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 $(WINE_JOBS) && \
+	flock -o $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 $(WINE_JOBS) && \
 	  { $(PYTHON) -m harness.run --impl wine --jobs $(WINE_JOBS) --report-dir $(REPORTS)/wine-8.0; \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 
 conform-wine10: deps-conform deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
-	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 $(WINE_JOBS) && \
+	flock -o $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 $(WINE_JOBS) && \
 	  { $(PYTHON) -m harness.run --impl wine10 --jobs $(WINE_JOBS) --report-dir $(REPORTS)/wine-10.0; \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 
@@ -167,7 +169,7 @@ OBSERVE_RUNS ?= 2
 wine-expectations: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
 	@[ "$(WINE)" != wine-10.0 ] || $(MAKE) --no-print-directory wine10-chroot
 	@mkdir -p $(BUILD)/$(WINE) && : > $(BUILD)/$(WINE)/no-expectations.toml
-	flock $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) $(WINE_JOBS) && \
+	flock -o $(BUILD)/$(WINE).run.lock bash -c 'tools/wine.sh prepare $(WINE) $(WINE_JOBS) && \
 	  { for n in $$(seq $(OBSERVE_RUNS)); do \
 	      $(PYTHON) -m harness.run --impl $(if $(filter wine-10.0,$(WINE)),wine10,wine) --jobs $(WINE_JOBS) \
 	        --expectations $(BUILD)/$(WINE)/no-expectations.toml \
@@ -215,19 +217,21 @@ endif
 # cases/found/. explore-oracle: the model against tools/casegen/oracle.py (build/explore/oracle/).
 BUDGET ?= 60
 SEED   ?= 0
+# More options of harness.explore, e.g. EXPLORE_ARGS="--out DIR --report FILE".
+EXPLORE_ARGS ?=
 ifeq ($(IMPL),wine)
 explore: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE)
-	flock $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
-	  { $(PYTHON) -m harness.explore --impl wine --budget $(BUDGET) --seed $(SEED); \
+	flock -o $(BUILD)/wine-8.0.run.lock bash -c 'tools/wine.sh prepare wine-8.0 && \
+	  { $(PYTHON) -m harness.explore --impl wine --budget $(BUDGET) --seed $(SEED) $(EXPLORE_ARGS); \
 	    rc=$$?; tools/wine.sh release wine-8.0; exit $$rc; }'
 else ifeq ($(IMPL),wine10)
 explore: deps deps-wine $(BUILD)/hs-reference-adapter $(WIN32_EXE) wine10-chroot
-	flock $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
-	  { $(PYTHON) -m harness.explore --impl wine10 --budget $(BUDGET) --seed $(SEED); \
+	flock -o $(BUILD)/wine-10.0.run.lock bash -c 'tools/wine.sh prepare wine-10.0 && \
+	  { $(PYTHON) -m harness.explore --impl wine10 --budget $(BUDGET) --seed $(SEED) $(EXPLORE_ARGS); \
 	    rc=$$?; tools/wine.sh release wine-10.0; exit $$rc; }'
 else
 explore: deps $(BUILD)/hs-reference-adapter
-	$(PYTHON) -m harness.explore --impl $(IMPL) --budget $(BUDGET) --seed $(SEED)
+	$(PYTHON) -m harness.explore --impl $(IMPL) --budget $(BUDGET) --seed $(SEED) $(EXPLORE_ARGS)
 endif
 
 explore-oracle: deps $(BUILD)/hs-reference-adapter

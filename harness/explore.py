@@ -208,9 +208,22 @@ class ImplExplorer(Explorer):
         impl = self.impl.run_case(case, self.timeout, hint=model)
         res = apply_expectations(judge(case, model, impl, self.ctx), self.exp)
         sig = xc.signature(res)
-        if sig is None:
+        if sig is None or self._ignored_allowed(ex, model, impl, sig, cid):
             return None
         return sig, data, res.summary
+
+    def _ignored_allowed(self, ex, model, impl, sig, cid) -> bool:
+        """The implementation took the other way an IGNORABLE rule allows: it passes
+        against the model's run of the exchange without the parameter it ignored."""
+        variant = xc.ignored_variant(ex, model, sig[0])
+        if variant is None:
+            return False
+        model2 = self.oracle.run_case(xc.open_case(variant, self.rules, cid), self.timeout)
+        if model2.status != "ok":
+            return False
+        case2 = xc.as_case(xc.expected_data(variant, model2, self.rules, cid), self.rules)
+        res2 = apply_expectations(judge(case2, model2, impl, self.ctx), self.exp)
+        return xc.signature(res2) is None
 
     def close(self):
         self.oracle.stop()

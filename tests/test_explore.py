@@ -148,3 +148,49 @@ def test_wait_for_a_refused_deferred_call_is_rejected_not_reported():
     assert not x._waits_for_no_operation(ex, accepted)
     other = Outcome(status="crash", step=2, calls=[CallResult(index=1, fn="body", rc=1229)])
     assert not x._waits_for_no_operation(ex, other)
+
+
+UNKNOWN_BIT = {"requests": [{"name": "r1", "raw": "GET /x1 HTTP/1.1\r\nHost: {host}\r\n\r\n",
+                             "via": "raw", "why_raw": "a test"}],
+               "calls": [{"fn": "response", "id": "r1", "reason": "OK", "flags": 16}]}
+
+
+@pytest.mark.parametrize("planted", [False, True])
+def test_an_ignored_unknown_flag_is_latitude_not_a_deviation(rules, tmp_path, monkeypatch,
+                                                            planted):
+    """CALL-FLAG-UNKNOWN (IMPL) lets an implementation ignore an unknown bit: an adapter
+    that does so (--fault ignore-unknown-flags) is judged against the model's run
+    without the bit and passes. Planted: a variant with another reason than the call
+    gave, so that the implementation's bytes differ from it: then the deviation stands,
+    so the variant is judged, not waved through."""
+    from harness import explore_case as xc
+    if planted:
+        real = xc.ignored_variant
+
+        def wrong(ex, model, rule):
+            v = real(ex, model, rule)
+            return v and {**v, "calls": [{**c, "reason": "Nope"} for c in v["calls"]]}
+        monkeypatch.setattr(xc, "ignored_variant", wrong)
+    e = _impl(rules, tmp_path / "found", f"{ADAPTER} --fault ignore-unknown-flags", tmp_path)
+    try:
+        found = e.check(UNKNOWN_BIT)
+    finally:
+        e.close()
+    assert (found is not None) == planted, found
+    if planted:
+        assert found[0][:2] == ("CALL-FLAG-UNKNOWN", "rc"), found[0]
+
+
+def test_ignored_variant_and_app_close_latitude():
+    """The variant drops only what the refusing rule names; a known Connection: close
+    leaves the connection's fate open (CONN-APP-CLOSE, IMPL)."""
+    from harness import explore_case as xc
+    from harness.outcome import CallResult, Outcome
+    model = Outcome(calls=[CallResult(index=1, fn="response", rc=87, rule="CALL-FLAG-UNKNOWN")])
+    ex = {**UNKNOWN_BIT, "calls": [{**UNKNOWN_BIT["calls"][0], "flags": 16 | 2}]}
+    assert xc.ignored_variant(ex, model, "CALL-FLAG-UNKNOWN")["calls"][0]["flags"] == 2
+    assert xc.ignored_variant(ex, model, "CALL-RESERVED1") is None
+    assert xc.ignored_variant(ex, model, "WIRE-BODY") is None
+    closing = {**UNKNOWN_BIT, "calls": [{"fn": "response", "id": "r1",
+                                         "known": {"Connection": "close"}}]}
+    assert xc._app_close_conns(closing) == {"r1"}

@@ -11,7 +11,7 @@ int fault_set(const char *name)
 {
     static const char *const names[] = {
         "none", "wrong-code", "drop-date", "extra-byte", "hang", "crash", "garbage", "endless", "keep-open",
-        "truncate", "short-completion"
+        "truncate", "short-completion", "ignore-unknown-flags"
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(name, names[i]) == 0) {

@@ -21,7 +21,9 @@ enum fault {
     FAULT_ENDLESS,      /* after a head, body bytes until the client goes away */
     FAULT_KEEP_OPEN,    /* connections are never closed */
     FAULT_TRUNCATE,     /* a call's bytes after the first 2 MiB are dropped, success reported */
-    FAULT_SHORT_COMPLETION  /* a deferred send's completion counts one byte less */
+    FAULT_SHORT_COMPLETION, /* a deferred send's completion counts one byte less */
+    FAULT_IGNORE_UNKNOWN_FLAGS  /* unknown flag bits are cleared before the model's check:
+                                   CALL-FLAG-UNKNOWN's other allowed way, not a fault */
 };
 
 #define FAULT_TRUNCATE_AT (2u * 1024u * 1024u)

@@ -59,7 +59,8 @@ static void usage(void)
             "                            [--token TEXT] [--server-token TEXT]\n"
             "                            [--server-mode 0|1|2] [--fault NAME] [-v]\n"
             "faults: none wrong-code drop-date extra-byte hang crash garbage endless keep-open\n"
-            "        truncate short-completion\n");
+            "        truncate short-completion\n"
+            "        ignore-unknown-flags (not a fault: CALL-FLAG-UNKNOWN's other allowed way)\n");
     exit(2);
 }
 

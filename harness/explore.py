@@ -208,22 +208,31 @@ class ImplExplorer(Explorer):
         impl = self.impl.run_case(case, self.timeout, hint=model)
         res = apply_expectations(judge(case, model, impl, self.ctx), self.exp)
         sig = xc.signature(res)
-        if sig is None or self._ignored_allowed(ex, model, impl, sig, cid):
+        if sig is None:
             return None
-        return sig, data, res.summary
+        other = self._ignored_way(ex, model, impl, sig, cid)
+        if other == "":
+            return None
+        return sig, data, res.summary + (other or "")
 
-    def _ignored_allowed(self, ex, model, impl, sig, cid) -> bool:
-        """The implementation took the other way an IGNORABLE rule allows: it passes
-        against the model's run of the exchange without the parameter it ignored."""
+    def _ignored_way(self, ex, model, impl, sig, cid) -> str | None:
+        """Where the model refused a call under an IGNORABLE rule, the implementation's
+        run judged against the model's run of the exchange without that parameter
+        (the rule's other allowed way): "" when it passes there (no deviation), else
+        what it gave there, for the found case's description; None when no such
+        variant exists."""
         variant = xc.ignored_variant(ex, model, sig[0])
         if variant is None:
-            return False
+            return None
         model2 = self.oracle.run_case(xc.open_case(variant, self.rules, cid), self.timeout)
         if model2.status != "ok":
-            return False
+            return None
         case2 = xc.as_case(xc.expected_data(variant, model2, self.rules, cid), self.rules)
         res2 = apply_expectations(judge(case2, model2, impl, self.ctx), self.exp)
-        return xc.signature(res2) is None
+        if xc.signature(res2) is None:
+            return ""
+        return (f"; nor does it take the other way {sig[0]} allows: against the model's "
+                f"run without {xc.IGNORABLE[sig[0]]} it gave: {res2.summary}")
 
     def close(self):
         self.oracle.stop()

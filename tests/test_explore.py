@@ -179,6 +179,7 @@ def test_an_ignored_unknown_flag_is_latitude_not_a_deviation(rules, tmp_path, mo
     assert (found is not None) == planted, found
     if planted:
         assert found[0][:2] == ("CALL-FLAG-UNKNOWN", "rc"), found[0]
+        assert "nor does it take the other way CALL-FLAG-UNKNOWN allows" in found[2]
 
 
 def test_ignored_variant_and_app_close_latitude():

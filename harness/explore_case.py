@@ -40,6 +40,7 @@ RC_LATITUDE = {
     "BODY-BEFORE-HEAD": ["error"],
     "SEND-CACHE-POLICY-TYPE": ["error"],
     "CALL-LOG-DATA-TYPE": ["error"],
+    "CALL-ID-FINISHED": ["error"],
 }
 # Rules of class IMPL whose "Allowed" lets the implementation ignore what the model
 # refuses (spec/): the key of the call that the ignoring drops, and how.
@@ -127,6 +128,8 @@ def expected_data(ex: dict, model: Outcome, rules: dict, cid: str, extra_rules=(
             continue
         rule = res.rule or "CALL-OK"
         rc = [res.rc] + [x for x in RC_LATITUDE.get(rule, []) if x != res.rc]
+        if c.get("overlapped") and res.rc in (0, 997):
+            rc.append(997 if res.rc == 0 else 0)    # CONN-ASYNC-RESULT: either, accepted
         c["expect"] = {"rc": rc}
         if rule == "CALL-OK" and res.rc in (0, 997):
             names += attr.accepted_rules(_CallView(c))
@@ -141,7 +144,9 @@ def expected_data(ex: dict, model: Outcome, rules: dict, cid: str, extra_rules=(
     conns = _conns(ex)
     fates = {c: FATES.get(model.conns[c].fate, "any") if c in model.conns else "any"
              for c in conns}
-    for c in _app_close_conns(ex):      # CONN-APP-CLOSE (IMPL): closes, or stays open
+    # CONN-APP-CLOSE (IMPL) and the end of opaque mode (CONN-OPAQUE's Allowed): the
+    # connection closes, or it stays open
+    for c in _app_close_conns(ex) | _opaque_conns(ex):
         if c in fates:
             fates[c] = "any"
     expect: dict = {"connection": fates if len(conns) > 1 else fates[conns[0]]}
@@ -166,6 +171,13 @@ def _app_close_conns(ex: dict) -> set[str]:
     names = {r["name"]: r.get("conn", r["name"]) for r in ex["requests"]}
     return {names.get(c.get("id"), c.get("id")) for c in ex["calls"]
             if "close" in str((c.get("known") or {}).get("Connection", "")).lower()}
+
+
+def _opaque_conns(ex: dict) -> set[str]:
+    """Connections of calls with the OPAQUE flag."""
+    names = {r["name"]: r.get("conn", r["name"]) for r in ex["requests"]}
+    return {names.get(c.get("id"), c.get("id")) for c in ex["calls"]
+            if c.get("flags") is not None and _flags_int(c["flags"]) & FLAGS["OPAQUE"]}
 
 
 def ignored_variant(ex: dict, model: Outcome, rule: str) -> dict | None:

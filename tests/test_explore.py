@@ -195,3 +195,22 @@ def test_ignored_variant_and_app_close_latitude():
     closing = {**UNKNOWN_BIT, "calls": [{"fn": "response", "id": "r1",
                                          "known": {"Connection": "close"}}]}
     assert xc._app_close_conns(closing) == {"r1"}
+    opaque = {**UNKNOWN_BIT, "calls": [{"fn": "response", "id": "r1", "status": 101,
+                                        "flags": ["OPAQUE", "MORE_DATA"]}]}
+    assert xc._opaque_conns(opaque) == {"r1"} and xc._opaque_conns(closing) == set()
+
+
+def test_an_accepted_overlapped_call_may_finish_at_once_or_later():
+    """CONN-ASYNC-RESULT allows NO_ERROR and ERROR_IO_PENDING for an accepted
+    overlapped call, whichever the model gave; a synchronous call keeps its one code."""
+    from harness import explore_case as xc
+    from harness.outcome import CallResult, ConnResult, Outcome
+    ex = {**UNKNOWN_BIT, "calls": [{"fn": "response", "id": "r1", "overlapped": True},
+                                   {"fn": "body", "id": "r1"}]}
+    model = Outcome(calls=[CallResult(index=1, fn="response", rc=997, rule="CALL-OK"),
+                           CallResult(index=2, fn="body", rc=1229, rule="CALL-ID-FINISHED")],
+                    conns={"r1": ConnResult(name="r1", fate="open")})
+    rules = load_rules(ROOT / "spec")
+    calls = xc.expected_data(ex, model, rules, "t")["calls"]
+    assert calls[0]["expect"]["rc"] == [997, 0]
+    assert 0 not in calls[1]["expect"]["rc"]

@@ -214,3 +214,18 @@ def test_an_accepted_overlapped_call_may_finish_at_once_or_later():
     calls = xc.expected_data(ex, model, rules, "t")["calls"]
     assert calls[0]["expect"]["rc"] == [997, 0]
     assert 0 not in calls[1]["expect"]["rc"]
+
+
+def test_a_wait_is_judged_against_the_bytes_on_the_wire_not_the_models_count():
+    """A completed wait step's count is left to the relative check (the bytes the
+    deferred call put on the wire): an implementation whose head lacks a line the
+    model writes deviates under that line's rule, not under CONN-ASYNC-RESULT."""
+    from harness import explore_case as xc
+    from harness.outcome import CallResult, ConnResult, Outcome
+    ex = {**UNKNOWN_BIT, "calls": [{"fn": "response", "id": "r1", "overlapped": "defer",
+                                    "op": "op1"}, {"fn": "wait", "op": "op1"}]}
+    model = Outcome(calls=[CallResult(index=1, fn="response", rc=997, rule="CALL-OK"),
+                           CallResult(index=2, fn="wait", rc=0, completion=106, pending=False)],
+                    conns={"r1": ConnResult(name="r1", fate="open")})
+    wait = xc.expected_data(ex, model, load_rules(ROOT / "spec"), "t")["calls"][1]
+    assert wait["expect"] == {"rc": [0]}

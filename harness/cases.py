@@ -205,9 +205,7 @@ def _chunk_pieces(ch: dict) -> Iterator[str]:
             yield "file:"
         else:
             yield f"{'frag' if kind == 'fragment' else 'fragex'}:{_hex(ch['name'])}:"
-            if data is None:            # a fragment the cache does not hold
-                data = "-"
-        if data == "-" or not data:
+        if not data:                    # empty, or a fragment the cache does not hold
             yield "-"
         else:
             for at in range(0, len(data), HEX_PIECE):

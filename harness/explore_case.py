@@ -44,7 +44,8 @@ RC_LATITUDE = {
 }
 # Rules of class IMPL whose "Allowed" lets the implementation ignore what the model
 # refuses (spec/): the key of the call that the ignoring drops, and how.
-KNOWN_FLAG_BITS = 0x16F     # spec 1.3: the flags the model knows; the rest are unknown bits
+# spec 1.3: the flags the model knows (all but AUTOMATIC_CHUNKING); the rest are unknown bits
+KNOWN_FLAG_BITS = sum(v for name, v in FLAGS.items() if name != "AUTOMATIC_CHUNKING")
 IGNORABLE = {
     "CALL-FLAG-UNKNOWN": "flags",
     "CALL-RESERVED1": "reserved1",
@@ -169,18 +170,22 @@ def expected_data(ex: dict, model: Outcome, rules: dict, cid: str, extra_rules=(
             "requests": ex["requests"], "calls": calls, "expect": expect}
 
 
+def _conns_of_calls(ex: dict, test) -> set[str]:
+    """The connections of the calls for which test(call) holds."""
+    names = {r["name"]: r.get("conn", r["name"]) for r in ex["requests"]}
+    return {names.get(c.get("id"), c.get("id")) for c in ex["calls"] if test(c)}
+
+
 def _app_close_conns(ex: dict) -> set[str]:
     """Connections of calls that give a known Connection header with "close"."""
-    names = {r["name"]: r.get("conn", r["name"]) for r in ex["requests"]}
-    return {names.get(c.get("id"), c.get("id")) for c in ex["calls"]
-            if "close" in str((c.get("known") or {}).get("Connection", "")).lower()}
+    return _conns_of_calls(ex, lambda c: "close" in str(
+        (c.get("known") or {}).get("Connection", "")).lower())
 
 
 def _opaque_conns(ex: dict) -> set[str]:
     """Connections of calls with the OPAQUE flag."""
-    names = {r["name"]: r.get("conn", r["name"]) for r in ex["requests"]}
-    return {names.get(c.get("id"), c.get("id")) for c in ex["calls"]
-            if c.get("flags") is not None and _flags_int(c["flags"]) & FLAGS["OPAQUE"]}
+    return _conns_of_calls(ex, lambda c: c.get("flags") is not None
+                           and bool(_flags_int(c["flags"]) & FLAGS["OPAQUE"]))
 
 
 def ignored_variant(ex: dict, model: Outcome, rule: str) -> dict | None:

@@ -40,7 +40,6 @@ class RunConfig:
     expectations: Path | None = None
     expectations_data: Expectations = field(default_factory=Expectations)
     log_dir: Path | None = None             # the adapters' logs (default report_dir/logs)
-    pin: bool = True                        # a numbered worker runs on one CPU (pin_worker)
 
     @property
     def same(self) -> bool:
@@ -115,7 +114,7 @@ class Runner:
         worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
         # only against the reference itself: an implementation with processes of its
         # own (Wine's wineserver) is left to the scheduler
-        self.cpu = pin_worker(worker) if self.same and cfg.pin else None
+        self.cpu = pin_worker(worker) if self.same else None
         logs = Path(cfg.log_dir or Path(cfg.report_dir) / "logs")
         self.impl = Session(cfg.adapter, log_path=logs / f"{worker}-impl.log",
                             close_wait=cfg.close_wait, settle=cfg.settle, role="impl")

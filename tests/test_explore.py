@@ -229,3 +229,23 @@ def test_a_wait_is_judged_against_the_bytes_on_the_wire_not_the_models_count():
                     conns={"r1": ConnResult(name="r1", fate="open")})
     wait = xc.expected_data(ex, model, load_rules(ROOT / "spec"), "t")["calls"][1]
     assert wait["expect"] == {"rc": [0]}
+
+
+@pytest.mark.parametrize("rule, expected, actual, allowed", [
+    ("WIRE-CL-NONE-1XX-304", "(no such line)", "Content-Length: 5", True),
+    # planted: anything else under the same rule, or the same line under another rule
+    ("WIRE-CL-NONE-1XX-304", "(no such line)", "Content-Length: five", False),
+    ("WIRE-CL-NONE-1XX-304", "Content-Length: 5", "(no such line)", False),
+    ("WIRE-CL-NONE-HEAD", "(no such line)", "Content-Length: 5", False),
+    ("WIRE-CONNECTION-CLOSE-OTHER", "Connection: close", "(no such line)", True),
+    ("WIRE-CONNECTION-CLOSE-OTHER", "Connection: close", "Connection: keep-alive", False),
+])
+def test_only_the_allowed_header_differences_are_left_unreported(rule, expected, actual,
+                                                                 allowed):
+    """The explorer leaves unreported only what the IMPL rule allows: an automatic
+    Content-Length on a 1xx/304 response, a missing generated Connection: close."""
+    from harness import explore_case as xc
+    from harness.assertions import Assertion
+    a = Assertion(rule=rule, kind="header", subject="response 1 on r1", state="fail",
+                  expected=expected, actual=actual)
+    assert xc._allowed(a) is allowed

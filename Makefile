@@ -34,7 +34,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 ADAPTER_SRC := $(wildcard harness/adapters/reference/*.c) $(wildcard harness/adapters/common/*.c)
 ADAPTER_HDR := $(wildcard harness/adapters/reference/*.h) $(wildcard harness/adapters/common/*.h)
 IMPL    ?= reference
-JOBS    ?= auto
+# The reference runs fastest in one process (harness/README.md, Speed).
+JOBS    ?= $(if $(filter reference,$(IMPL)),1,auto)
 # Where runs write; the committed reports/ are written only by make publish.
 REPORTS ?= $(BUILD)/reports
 PROVE_OUT ?= $(BUILD)/proof

@@ -1,9 +1,13 @@
 /*
  * bigbuf.c: large buffers kept for reuse (see bigbuf.h).
  */
+#define _DEFAULT_SOURCE            /* madvise's MADV_HUGEPAGE */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "bigbuf.h"
+
+#define HUGE_PAGE ((size_t)2 << 20)
 
 /* Each block starts with its capacity; the caller's bytes follow, aligned as malloc's. */
 union big_head {
@@ -29,11 +33,24 @@ void *big_alloc(size_t n)
         kept_bytes -= h->cap;
         return h + 1;
     }
-    if (n > SIZE_MAX - sizeof *h)
+    if (n > SIZE_MAX - sizeof *h - HUGE_PAGE)
         return NULL;
-    h = malloc(sizeof *h + n);
-    if (h == NULL)
-        return NULL;
+    if (n < BIG_MIN) {
+        h = malloc(sizeof *h + n);
+        if (h == NULL)
+            return NULL;
+    } else {
+        /* Whole huge pages where the kernel gives them on request (transparent
+         * huge pages in madvise mode): one fault per 2 MiB instead of 512. */
+        size_t size = (sizeof *h + n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        void *p = NULL;
+        if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+        h = p;
+    }
     h->cap = n;
     return h + 1;
 }

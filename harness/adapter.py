@@ -123,6 +123,10 @@ class Control:
         os.set_blocking(self.wfd, False)
 
     @property
+    def started(self) -> bool:
+        return self.proc is not None or self.sock is not None
+
+    @property
     def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
 

@@ -264,3 +264,45 @@ def test_no_reports_leaves_the_report_directory_alone(harness_run, root, tmp_pat
     assert p.returncode == 0, p.stdout + p.stderr
     assert sorted(x.name for x in tmp_path.rglob("*")) == ["keep.log", "logs"]
     assert (logs / "keep.log").read_text() == "from an earlier run\n"
+
+
+def test_after_a_restart_the_next_adapter_is_started_ahead(tmp_path, by_id, reference_cmd):
+    """An adapter that dies in every case: from its second start on, each start takes the
+    process started ahead during the case before (the spare), every case still gets its
+    own crash, and stopping the session leaves no adapter process behind."""
+    s = session(f"{reference_cmd} --fault crash", tmp_path)
+    spares = []
+    try:
+        for k in range(4):
+            spare = s.spare
+            out = s.run_case(by_id[CURL_CASE], 3.0)
+            assert out.status == "crash", out.message
+            if k < 2:
+                assert spare is None            # no spare before the first restart
+            else:
+                assert spare is not None and s.control is spare
+            if s.spare is not None:
+                spares.append(s.spare.pid)
+        assert s.starts == 4 and len(spares) == 3
+    finally:
+        s.stop()
+    assert s.spare is None
+    for pid in spares:                          # reaped: no process, not even a zombie
+        assert not os.path.exists(f"/proc/{pid}"), f"spare adapter {pid} outlived the session"
+
+
+def test_a_spare_that_died_waiting_is_replaced(tmp_path, by_id, reference_cmd):
+    import signal
+    s = session(f"{reference_cmd} --fault crash", tmp_path)
+    try:
+        for _ in range(2):
+            s.run_case(by_id[CURL_CASE], 3.0)
+        dead = s.spare
+        assert dead is not None
+        os.kill(dead.pid, signal.SIGKILL)
+        dead.proc.wait()
+        out = s.run_case(by_id[CURL_CASE], 3.0)
+        assert out.status == "crash", out.message
+        assert s.control is not dead and s.starts == 3
+    finally:
+        s.stop()

@@ -6,10 +6,13 @@
  * returned size is at most cap.
  *
  * The proof shows these functions never read or write outside the spans
- * they are given, the status-line prefix of a head that fits, and that the
- * numbers in a head are decimal numerals (decimal, below); the other bytes
- * are checked by the unit tests and the conformance suite, which compare
- * them with the spec's examples.
+ * they are given; that the body is exactly the entity bytes of the chunks
+ * (entity, below) and its size their sum (chunks_total); that a head has at
+ * least the bytes of its status line, changes no byte past its size, and,
+ * when it fits, starts with `HTTP/1.1 `; and that the numbers in a head are
+ * decimal numerals (decimal, below). The other bytes of a head are checked
+ * by the unit tests and the conformance suite, which compare them with the
+ * spec's examples.
  */
 #ifndef HS_RENDER_H
 #define HS_RENDER_H
@@ -83,9 +86,34 @@
   predicate decimal{L}(hs_byte *d, integer v) =
       \forall integer i; 0 <= i < decimal_length(v) ==> d[i] == decimal_digit(v, i);
 
+  // ---- Writing: a writer appends and changes nothing else.
+
+  // From state L1 to L2, no byte buf[i] with i < cap outside [from, to) changed.
+  predicate appended{L1, L2}(hs_byte *buf, integer cap, integer from, integer to) =
+      \forall integer i; i < cap && (i < from || to <= i) ==>
+          \at(buf[i], L2) == \at(buf[i], L1);
+
+  // ---- The entity bytes (WIRE-BODY) -------------------------------------
+
+  // Byte j of the entity bytes of chunk c: its data from its range's start.
+  logic hs_byte chunk_byte{L}(struct hs_chunk *c, integer j) = c->data[chunk_offset(c) + j];
+
+  // At L1, b holds the entity bytes of chunks [0, n) as they were at L2:
+  // the chunk_size(k + i) bytes of each chunk i, in array order, each right
+  // after the bytes of the chunks before it (at chunks_total(k, i)).
+  predicate entity{L1, L2}(hs_byte *b, struct hs_chunk *k, integer n) =
+      \forall integer i, j; 0 <= i < n && 0 <= j < \at(chunk_size(k + i), L2) ==>
+          \at(b[\at(chunks_total(k, i), L2) + j], L1) == chunk_byte{L2}(k + i, j);
+
+  // ---- The status line (WIRE-STATUS-LINE, WIRE-VERSION-IGNORED) ----------
+
   predicate head_prefix(hs_byte *b) =
       b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P' && b[4] == '/' &&
       b[5] == '1' && b[6] == '.' && b[7] == '1' && b[8] == ' ';
+
+  // "HTTP/1.1 <code> <reason>\r\n": the prefix, three digits, one space,
+  // the reason bytes, CRLF.
+  logic integer status_line_length(struct hs_response *r) = 9 + 3 + 1 + r->reason_len + 2;
 */
 
 /*@ requires renderable(r);
@@ -96,15 +124,15 @@
              apart(cfg->token, cfg->token_len, buf, cap) && (buf == \null || \separated(cfg, buf + (0 .. cap - 1)));
     terminates \true;
     assigns buf[0 .. cap - 1];
+    ensures \result >= status_line_length(r);
 
     behavior measure:               // count only
       assumes buf == \null;
       assigns \nothing;
-      ensures \result >= 11;
     behavior write:                 // WIRE-STATUS-LINE
       assumes buf != \null;
-      ensures \result >= 11;
-      ensures \result <= cap ==> head_prefix(buf);
+      ensures only_head: appended{Pre, Post}(buf, cap, 0, \result);
+      ensures prefix: \result <= cap ==> head_prefix(buf);
     complete behaviors;
     disjoint behaviors;
 */
@@ -115,12 +143,14 @@ size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struc
     requires out_buffer(buf, cap) && cap < SIZE_MAX && chunks_apart(k, n, buf, cap);
     terminates \true;
     assigns buf[0 .. cap - 1];
+    ensures size: \result == chunks_total(k, n);     // WIRE-BODY
 
     behavior measure:               // count only
       assumes buf == \null;
       assigns \nothing;
     behavior write:                 // WIRE-BODY
       assumes buf != \null;
+      ensures bytes: \result <= cap ==> entity{Post, Pre}(buf, k, n);
     complete behaviors;
     disjoint behaviors;
 */

@@ -2,8 +2,9 @@
 
 reports/proof/summary.json has the goals of each function; wp-stats.json,
 Frama-C WP's own statistics, names every goal, which gives the goals of one
-behaviour: its ensures and assigns clauses and its smoke test
-(`<fn>_<behaviour>_ensures`, `<fn>_wp_smoke_<behaviour>_assumes`). A named
+behaviour: its ensures and assigns clauses, named or not, and its smoke test
+(`<fn>_<behaviour>_ensures`, `<fn>_<behaviour>_ensures_<name>`,
+`<fn>_wp_smoke_<behaviour>_assumes`). A named
 clause's goals are `<fn>_ensures_<name>`. Goals of the whole function
 (runtime errors, complete/disjoint, callee preconditions) are counted for the
 function only.
@@ -51,7 +52,7 @@ class Proof:
             return None
         fn, nm = re.escape(function), re.escape(name)
         if kind == "behavior":
-            pattern = re.compile(rf"^(?:{fn}_{nm}_{CLAUSES}(?:_\d+)?|{fn}_wp_smoke_{nm}_assumes)$")
+            pattern = re.compile(rf"^(?:{fn}_{nm}_{CLAUSES}(?:_\w+)?|{fn}_wp_smoke_{nm}_assumes)$")
         else:
             pattern = re.compile(rf"^{fn}_{re.escape(kind)}_{nm}(?:_\d+)?$")
         proved = total = 0

@@ -97,3 +97,38 @@ def test_seeded_off_by_one_in_the_digits_is_rejected(tmp_path):
                            "while (n < 20u && v > hs_pow10_at(n))",
                            source="hs_render.c", function="hs_decimal")
     assert summary["failed_goals"], summary
+
+
+# Seeded bugs in the renderer: each breaks bytes its contract states, and each
+# runs the proof of the one function it changes:
+# (function, what the code says, what the seeded bug says instead).
+RENDER_BUGS = {
+    # A byte range copied from one byte too far: the body is not the chunks' bytes (WIRE-BODY).
+    "body_chunk_off_by_one": (
+        "hs_render_body",
+        "need = hs_put(buf, room, need, c->data + off, (size_t)len);",
+        "need = hs_put(buf, room, need, c->data + off + 1, (size_t)len);"),
+    # Memory chunks skipped: the size and the bytes are wrong (WIRE-BODY).
+    "body_memory_chunk_dropped": (
+        "hs_render_body",
+        "        if (len > 0u) {\n",
+        "        if (len > 0u && c->type != HttpDataChunkFromMemory) {\n"),
+    # HTTP/1.0 in the status line (WIRE-STATUS-LINE, WIRE-VERSION-IGNORED).
+    "status_line_version": (
+        "hs_put_status",
+        "{ 'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ' }",
+        "{ 'H', 'T', 'T', 'P', '/', '1', '.', '0', ' ' }"),
+}
+
+
+def test_unmodified_body_renderer_passes(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function="hs_render_body")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+@pytest.mark.parametrize("bug", sorted(RENDER_BUGS))
+def test_seeded_renderer_bug_is_rejected(tmp_path, bug):
+    function, good, bad = RENDER_BUGS[bug]
+    summary = prove_seeded(tmp_path, good, bad, source="hs_render.c", function=function)
+    assert summary["failed_goals"], summary

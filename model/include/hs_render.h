@@ -96,7 +96,10 @@
   // ---- The entity bytes (WIRE-BODY) -------------------------------------
 
   // Byte j of the entity bytes of chunk c: its data from its range's start.
-  logic hs_byte chunk_byte{L}(struct hs_chunk *c, integer j) = c->data[chunk_offset(c) + j];
+  // Its type is integer, not hs_byte: WP would give a logic function of a C
+  // integer type a range fact about the value it reads from any memory
+  // state, which no memory of arbitrary values meets (a smoke test found it).
+  logic integer chunk_byte{L}(struct hs_chunk *c, integer j) = c->data[chunk_offset(c) + j];
 
   // At L1, b holds the entity bytes of chunks [0, n) as they were at L2:
   // the chunk_size(k + i) bytes of each chunk i, in array order, each right

@@ -253,8 +253,10 @@ Prefix: __attribute__((unused));
 static size_t hs_put_server(hs_byte *buf, size_t room, size_t need, const struct hs_known_header *h,
                             uint8_t server, const struct hs_config *cfg)
 {
-    if (server == HS_SERVER_NONE)
+    if (server == HS_SERVER_NONE) {
+        //@ assert appended{Pre, Here}(buf, room, need, need);
         return need;
+    }
     need = HS_PUT_LIT(buf, room, need, HS_SERVER);
     if ((server == HS_SERVER_APP || server == HS_SERVER_APP_TOKEN) && h->len > 0u)
         need = hs_put(buf, room, need, h->value, h->len);
@@ -265,7 +267,9 @@ static size_t hs_put_server(hs_byte *buf, size_t room, size_t need, const struct
     if ((server == HS_SERVER_TOKEN || server == HS_SERVER_APP_TOKEN) && cfg->token_len > 0u)
         need = hs_put(buf, room, need, cfg->token, cfg->token_len);
     //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
-    return HS_PUT_LIT(buf, room, need, HS_CRLF);
+    need = HS_PUT_LIT(buf, room, need, HS_CRLF);
+    //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
+    return need;
 }
 
 /* WIRE-KNOWN-HEADER in id order; WIRE-KNOWN-EMPTY-OMITTED; Date is replaced

@@ -192,3 +192,55 @@ def test_resummarise_applies_the_current_equivalents(tmp_path):
     s = __import__("json").loads((tmp_path / "summary.json").read_text())
     assert (s["killed"], s["total"], s["equivalent"], s["killed_by_sanitizer"]) == (1, 1, 1, 1)
     assert s["survivors"][0]["original"] == "x" and s["survivors"][0]["equivalent"]
+
+
+RENDER_BY_VALUE = r'''static size_t g(hs_byte *buf, size_t room, size_t need, const hs_byte *d, size_t nd)
+{
+    size_t first = hs_put(buf, room, need, d, nd);
+    need = hs_put(buf, room, first, d, nd);
+    return hs_put_crlf(buf, room, need);
+}
+'''
+
+
+def test_render_operators_on_writers_that_return_the_count():
+    """A step `need = hs_put...(...);` and a last step `return hs_put...(...);` are dropped
+    and doubled; a declaration is left alone (dropping it would not compile)."""
+    ms = _gen(RENDER_BY_VALUE, "hs_render.c")
+    ops = {(m.operator, m.line, m.old, m.new) for m in ms}
+    step = "need = hs_put(buf, room, first, d, nd);"
+    assert ("drop-put", 4, step, ";") in ops
+    assert ("dup-put", 4, step, "{ %s %s }" % (step, step)) in ops
+    last = "return hs_put_crlf(buf, room, need);"
+    call = "hs_put_crlf(buf, room, need)"
+    assert ("drop-put", 5, last, "return need;") in ops
+    assert ("dup-put", 5, last, "{ need = %s; return %s; }" % (call, call)) in ops
+    assert not [m for m in ms if m.line == 3 and m.operator in ("drop-put", "dup-put")]
+    _check_single_edit(RENDER_BY_VALUE, ms)
+
+
+def test_update_keeps_the_other_files_and_refuses_a_stale_summary(tmp_path):
+    """--update takes the last run's results for the files it does not run again; a result
+    that names no current mutant, or a current mutant without a result, stops it."""
+    import json
+    files = sorted((ROOT / "model" / "src").glob("*.c"))
+    check = [f for f in files if f.name == "hs_check.c"]
+    render = [f for f in files if f.name == "hs_render.c"]
+    current = mutate.all_mutants(check, set(mutate.OPERATORS))
+    rows = [{"n": i, "id": mu.id, "operator": mu.operator, "file": mu.file, "line": mu.line,
+             "status": "killed", "reason": "r", "unit": "killed", "original": mu.original,
+             "mutated": mu.mutated} for i, mu in enumerate(current, 1)]
+    stale = {"n": 0, "id": "rel:hs_render:1:1:<-><=", "operator": "rel",
+             "file": "model/src/hs_render.c", "line": 1, "status": "killed", "reason": "r",
+             "unit": "killed", "original": "", "mutated": ""}
+    (tmp_path / "summary.json").write_text(json.dumps(mutate.summarise(rows + [stale], {}, 1.0, [])))
+    kept = mutate.kept_results(tmp_path, check + render, render)
+    assert [k["id"] for k in kept] == [mu.id for mu in current]   # hs_render's row replaced
+    gone = dict(rows[0], id="rel:hs_check:1:1:<-><=")
+    (tmp_path / "summary.json").write_text(json.dumps(mutate.summarise([gone] + rows[1:], {}, 1.0, [])))
+    import pytest
+    with pytest.raises(ValueError, match="no longer a mutant"):
+        mutate.kept_results(tmp_path, check + render, render)
+    (tmp_path / "summary.json").write_text(json.dumps(mutate.summarise(rows[1:], {}, 1.0, [])))
+    with pytest.raises(ValueError, match="have no result in the last run"):
+        mutate.kept_results(tmp_path, check + render, render)

@@ -11,6 +11,7 @@ separately; the score counts the suite only.
     /usr/bin/python3 tools/mutate.py                 # all mutants
     /usr/bin/python3 tools/mutate.py --list          # print the mutants, run nothing
     /usr/bin/python3 tools/mutate.py --limit 40 --operators rel,errcode --file hs_check.c
+    /usr/bin/python3 tools/mutate.py --file hs_render.c --update   # one file again, the rest kept
 
 Writes reports/mutation/summary.json and summary.md; per-mutant work goes to
 build/mutants/<n>/. Survivors judged equivalent are listed, with a reason, in
@@ -146,7 +147,10 @@ def _split_last_arg(code: str, open_idx: int, close_idx: int) -> int:
 
 
 REL_RE = re.compile(r"<=|>=|==|!=|<<=?|>>=?|->|<|>")
-PUT_STMT_RE = re.compile(r"^(\s*)((?:hs_put\w*|HS_PUT_LIT)\s*\(.*\)\s*;)\s*$")
+# A writer's step: `need = hs_put...(...);` (or a bare call), and a writer's last
+# step `return hs_put...(...);`. A declaration (`size_t need = ...`) is left alone.
+PUT_STMT_RE = re.compile(r"^(\s*)((?:\w+\s*=\s*)?(?:hs_put\w*|HS_PUT_LIT)\s*\(.*\)\s*;)\s*$")
+PUT_RETURN_RE = re.compile(r"^(\s*)(return\s+((?:hs_put\w*|HS_PUT_LIT)\s*\(.*\))\s*;)\s*$")
 RET_RULE_RE = re.compile(r"return\s+HS_RULE_\w+\s*;")
 RET_BOOL_RE = re.compile(r"return\s+([01])\s*;")
 
@@ -191,6 +195,14 @@ def generate(path: Path, text: str | None = None, rel: str | None = None) -> lis
                 col = len(pm.group(1))
                 found.append(Mutant("drop-put", rel, no, col, stmt, ";"))
                 found.append(Mutant("dup-put", rel, no, col, stmt, "{ %s %s }" % (stmt, stmt)))
+            rm = PUT_RETURN_RE.match(code)
+            if rm:
+                stmt, call = rm.group(2), rm.group(3)
+                col = len(rm.group(1))
+                # the writers' count is named need: dropped, the step returns it unchanged
+                found.append(Mutant("drop-put", rel, no, col, stmt, "return need;"))
+                found.append(Mutant("dup-put", rel, no, col, stmt,
+                                    "{ need = %s; return %s; }" % (call, call)))
             for m in re.finditer(r"\bhs_put\s*\(", code):
                 if stripped.startswith("static") or stripped.startswith("#define"):
                     continue
@@ -438,6 +450,33 @@ def write_md(summary: dict, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
+def kept_results(out: Path, all_files: list[Path], rerun: list[Path]) -> list[dict]:
+    """The last summary's results for the files not run again (--update); each must
+    still name a current mutant with the same line, or the whole run is due."""
+    old = json.loads((out / "summary.json").read_text())
+    lines = {sv["id"]: sv for sv in old["survivors"]}
+    again = {str(f.relative_to(ROOT)) for f in rerun}
+    current = {mu.id: mu for mu in all_mutants([f for f in all_files
+                                                if str(f.relative_to(ROOT)) not in again],
+                                               set(OPERATORS))}
+    kept = []
+    for m in old["mutants"]:
+        if m["file"] in again:
+            continue
+        mu = current.get(m["id"])
+        if mu is None:
+            raise ValueError(f"{m['id']} of the last run is no longer a mutant of "
+                             f"{m['file']}: run that file again too, or the whole run")
+        sv = lines.get(m["id"], {})
+        kept.append({**m, "original": sv.get("original", mu.original),
+                     "mutated": sv.get("mutated", mu.mutated)})
+    missing = set(current) - {m["id"] for m in kept}
+    if missing:
+        raise ValueError(f"{len(missing)} current mutants (e.g. {sorted(missing)[0]}) have no "
+                         "result in the last run: run their files again too, or the whole run")
+    return kept
+
+
 def resummarise(out: Path, equivalents: Path) -> int:
     """The summary again from the per-mutant results the last run recorded."""
     old = json.loads((out / "summary.json").read_text())
@@ -470,6 +509,10 @@ def main(argv=None) -> int:
                    help="run every survivor again with an ASan/UBSan build: an out-of-bounds "
                         "read that the plain build gets away with is caught there")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
+    p.add_argument("--update", action="store_true",
+                   help="run only the mutants of the files named with --file and put their "
+                        "results in the last summary in place of those files' old ones; the "
+                        "other files' results are kept, and must still name current mutants")
     p.add_argument("--resummarise", action="store_true",
                    help="rewrite the summary from the last run's results with the current "
                         "equivalents file, running nothing")
@@ -488,6 +531,9 @@ def main(argv=None) -> int:
     if unknown:
         p.error("unknown operators: %s" % ", ".join(sorted(unknown)))
     files = sorted((ROOT / "model" / "src").glob("*.c"))
+    all_files = files
+    if args.update and not args.file:
+        p.error("--update needs --file: the files whose mutants run again")
     if args.file:
         want = {Path(f).name for f in args.file}
         files = [f for f in files if f.name in want]
@@ -510,6 +556,13 @@ def main(argv=None) -> int:
     if not (ROOT / "build" / "hs-reference-adapter").exists():
         print("error: build/hs-reference-adapter missing (make build)", file=sys.stderr)
         return 2
+    kept: list[dict] = []
+    if args.update:
+        try:
+            kept = kept_results(Path(args.out), all_files, files)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"error: --update: {exc}", file=sys.stderr)
+            return 2
     t0 = time.time()
     results: list[dict] = []
 
@@ -532,8 +585,14 @@ def main(argv=None) -> int:
                     r["reason"] = SANITIZER_KILL + r2["reason"]
                     r["sanitizer"] = True
             args.sanitize = False
-    summary = summarise(results, load_equivalents(Path(args.equivalents)), time.time() - t0,
-                        sys.argv[1:] if argv is None else list(argv))
+    seconds = time.time() - t0
+    run_argv = sys.argv[1:] if argv is None else list(argv)
+    if args.update:
+        old_run = json.loads((Path(args.out) / "summary.json").read_text())["run"]
+        seconds += old_run.get("seconds", 0)
+        run_argv = {"last": run_argv, "before": old_run.get("argv")}
+        results = kept + results
+    summary = summarise(results, load_equivalents(Path(args.equivalents)), seconds, run_argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")

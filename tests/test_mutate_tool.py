@@ -198,6 +198,7 @@ RENDER_BY_VALUE = r'''static size_t g(hs_byte *buf, size_t room, size_t need, co
 {
     size_t first = hs_put(buf, room, need, d, nd);
     need = hs_put(buf, room, first, d, nd);
+    need = hs_put_byte(buf, room, need, ' ');
     return hs_put_crlf(buf, room, need);
 }
 '''
@@ -211,10 +212,12 @@ def test_render_operators_on_writers_that_return_the_count():
     step = "need = hs_put(buf, room, first, d, nd);"
     assert ("drop-put", 4, step, ";") in ops
     assert ("dup-put", 4, step, "{ %s %s }" % (step, step)) in ops
+    # a character literal in a step is copied as written, not as the blanked scan sees it
+    assert ("drop-put", 5, "need = hs_put_byte(buf, room, need, ' ');", ";") in ops
     last = "return hs_put_crlf(buf, room, need);"
     call = "hs_put_crlf(buf, room, need)"
-    assert ("drop-put", 5, last, "return need;") in ops
-    assert ("dup-put", 5, last, "{ need = %s; return %s; }" % (call, call)) in ops
+    assert ("drop-put", 6, last, "return need;") in ops
+    assert ("dup-put", 6, last, "{ need = %s; return %s; }" % (call, call)) in ops
     assert not [m for m in ms if m.line == 3 and m.operator in ("drop-put", "dup-put")]
     _check_single_edit(RENDER_BY_VALUE, ms)
 

@@ -191,13 +191,13 @@ def generate(path: Path, text: str | None = None, rel: str | None = None) -> lis
         if is_render:
             pm = PUT_STMT_RE.match(code)
             if pm and not stripped.startswith("static"):
-                stmt = pm.group(2)
+                stmt = line[pm.start(2):pm.end(2)]   # the source, literals included
                 col = len(pm.group(1))
                 found.append(Mutant("drop-put", rel, no, col, stmt, ";"))
                 found.append(Mutant("dup-put", rel, no, col, stmt, "{ %s %s }" % (stmt, stmt)))
             rm = PUT_RETURN_RE.match(code)
             if rm:
-                stmt, call = rm.group(2), rm.group(3)
+                stmt, call = line[rm.start(2):rm.end(2)], line[rm.start(3):rm.end(3)]
                 col = len(rm.group(1))
                 # the writers' count is named need: dropped, the step returns it unchanged
                 found.append(Mutant("drop-put", rel, no, col, stmt, "return need;"))

@@ -86,6 +86,10 @@
   predicate decimal{L}(hs_byte *d, integer v) =
       \forall integer i; 0 <= i < decimal_length(v) ==> d[i] == decimal_digit(v, i);
 
+  // b[at ..] holds the decimal numeral of v.
+  predicate decimal_at{L}(hs_byte *b, integer at, integer v) =
+      \forall integer i; 0 <= i < decimal_length(v) ==> b[at + i] == decimal_digit(v, i);
+
   // ---- Writing: a writer appends and changes nothing else.
 
   // From state L1 to L2, no byte buf[i] with i < cap outside [from, to) changed.
@@ -117,6 +121,65 @@
   // "HTTP/1.1 <code> <reason>\r\n": the prefix, three digits, one space,
   // the reason bytes, CRLF.
   logic integer status_line_length(struct hs_response *r) = 9 + 3 + 1 + r->reason_len + 2;
+
+  // A line end at b[at].
+  predicate crlf{L}(hs_byte *b, integer at) = b[at] == '\r' && b[at + 1] == '\n';
+
+  // At L1, b starts with the status line of r: the prefix, the status
+  // code's three digits, a space, the reason phrase as it was at L2 (when
+  // the call was made), CRLF.
+  predicate status_line{L1, L2}(hs_byte *b, struct hs_response *r) =
+      head_prefix{L1}(b) && decimal_at{L1}(b, 9, \at(r->status, L1)) && \at(b[12], L1) == ' ' &&
+      (\forall integer j; 0 <= j < \at(r->reason_len, L1) ==>
+           \at(b[13 + j], L1) == \at(r->reason[j], L2)) &&
+      crlf{L1}(b, 13 + \at(r->reason_len, L1));
+
+  // ---- The lines that end every head (WIRE-DATE, WIRE-CONNECTION-CLOSE,
+  // WIRE-CL-AUTO) and the empty line.
+
+  // "Date: ", the 29 bytes of the IMF-fixdate, CRLF.
+  logic integer date_line_length = 6 + HS_DATE_LEN + 2;
+  predicate date_name{L}(hs_byte *b, integer at) =
+      b[at] == 'D' && b[at + 1] == 'a' && b[at + 2] == 't' && b[at + 3] == 'e' &&
+      b[at + 4] == ':' && b[at + 5] == ' ';
+  // At L1, b[at ..] holds the Date line of the date as it was at L2.
+  predicate date_line{L1, L2}(hs_byte *b, integer at, hs_byte *date) =
+      date_name{L1}(b, at) &&
+      (\forall integer j; 0 <= j < HS_DATE_LEN ==> \at(b[at + 6 + j], L1) == \at(date[j], L2)) &&
+      crlf{L1}(b, at + 6 + HS_DATE_LEN);
+
+  // "Connection: close" CRLF.
+  logic integer close_line_length = 17 + 2;
+  predicate close_name{L}(hs_byte *b, integer at) =
+      b[at] == 'C' && b[at + 1] == 'o' && b[at + 2] == 'n' && b[at + 3] == 'n' &&
+      b[at + 4] == 'e' && b[at + 5] == 'c' && b[at + 6] == 't' && b[at + 7] == 'i' &&
+      b[at + 8] == 'o' && b[at + 9] == 'n' && b[at + 10] == ':' && b[at + 11] == ' ' &&
+      b[at + 12] == 'c' && b[at + 13] == 'l' && b[at + 14] == 'o' && b[at + 15] == 's' &&
+      b[at + 16] == 'e';
+  predicate close_line{L}(hs_byte *b, integer at) = close_name(b, at) && crlf(b, at + 17);
+
+  // "Content-Length: ", the decimal numeral of v, CRLF.
+  logic integer length_line_length(integer v) = 16 + decimal_length(v) + 2;
+  predicate length_name{L}(hs_byte *b, integer at) =
+      b[at] == 'C' && b[at + 1] == 'o' && b[at + 2] == 'n' && b[at + 3] == 't' &&
+      b[at + 4] == 'e' && b[at + 5] == 'n' && b[at + 6] == 't' && b[at + 7] == '-' &&
+      b[at + 8] == 'L' && b[at + 9] == 'e' && b[at + 10] == 'n' && b[at + 11] == 'g' &&
+      b[at + 12] == 't' && b[at + 13] == 'h' && b[at + 14] == ':' && b[at + 15] == ' ';
+  predicate length_line{L}(hs_byte *b, integer at, integer v) =
+      length_name(b, at) && decimal_at(b, at + 16, v) && crlf(b, at + 16 + decimal_length(v));
+
+  // The end of a head: the Date line; Connection: close when close is set;
+  // Content-Length: <len> when length is set; the empty line.
+  logic integer tail_length(integer close, integer length, integer len) =
+      date_line_length + (close != 0 ? close_line_length : 0) +
+      (length != 0 ? length_line_length(len) : 0) + 2;
+  predicate tail{L1, L2}(hs_byte *b, integer at, integer close, integer length, integer len,
+                         hs_byte *date) =
+      date_line{L1, L2}(b, at, date) &&
+      (close != 0 ==> close_line{L1}(b, at + date_line_length)) &&
+      (length != 0 ==>
+         length_line{L1}(b, at + date_line_length + (close != 0 ? close_line_length : 0), len)) &&
+      crlf{L1}(b, at + tail_length(close, length, len) - 2);
 */
 
 /*@ requires renderable(r);
@@ -132,10 +195,14 @@
     behavior measure:               // count only
       assumes buf == \null;
       assigns \nothing;
-    behavior write:                 // WIRE-STATUS-LINE
+    behavior write:
       assumes buf != \null;
       ensures only_head: appended{Pre, Post}(buf, cap, 0, \result);
-      ensures prefix: \result <= cap ==> head_prefix(buf);
+      ensures status: \result <= cap ==> status_line{Post, Pre}(buf, r);  // WIRE-STATUS-LINE, WIRE-VERSION-IGNORED
+      ensures ends: \result <= cap ==>                             // WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO
+          \result >= status_line_length(r) + tail_length(p.connection_close, p.auto_length, p.body_len) &&
+          tail{Post, Pre}(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len),
+               p.connection_close, p.auto_length, p.body_len, date);
     complete behaviors;
     disjoint behaviors;
 */

@@ -65,6 +65,12 @@
       \forall hs_byte *buf, integer at, hs_byte *src, integer from, integer n;
         copied{L1, L2}(buf, at, src, from, n) ==> same_bytes{L2, L3}(src, from, n) ==>
         copied{L1, L3}(buf, at, src, from, n);
+
+    // A copy of a decimal numeral is that numeral where it was copied to.
+    lemma decimal_copied{L1, L2}:
+      \forall hs_byte *buf, integer at, hs_byte *d, integer v;
+        decimal{L2}(d, v) ==> copied{L1, L2}(buf, at, d, 0, decimal_length(v)) ==>
+        decimal_at{L1}(buf, at, v);
 */
 
 /*@ requires writer(buf, room);
@@ -74,6 +80,7 @@
     assigns buf[0 .. room - 1];
     ensures grows: \result >= need;
     ensures counts: need + n <= SIZE_MAX ==> \result == need + n;
+    ensures saturates: need + n > SIZE_MAX ==> \result == SIZE_MAX;
     ensures appended: appended{Pre, Post}(buf, room, need, \result);
 
     behavior fits:
@@ -104,7 +111,6 @@ static size_t hs_put(hs_byte *buf, size_t room, size_t need, const hs_byte *src,
 }
 
 static const hs_byte HS_SP[] = " ";
-static const hs_byte HS_CRLF[] = "\r\n";
 static const hs_byte HS_COLON_SP[] = ": ";
 static const hs_byte HS_DATE[] = "Date: ";
 static const hs_byte HS_SERVER[] = "Server: ";
@@ -117,6 +123,41 @@ static const hs_byte HS_LENGTH[] = "Content-Length: ";
 static const hs_byte hs_names[HttpHeaderResponseMaximum][HS_NAME_ROW] = { HS_KNOWN_HEADER_NAMES };
 
 #define HS_PUT_LIT(buf, room, need, lit) hs_put((buf), (room), (need), (lit), sizeof(lit) - 1u)
+
+/* One byte, from a local. */
+/*@ requires writer(buf, room);
+    terminates \true;
+    assigns buf[0 .. room - 1];
+    ensures grows: \result >= need;
+    ensures counts: need + 1 <= SIZE_MAX ==> \result == need + 1;
+    ensures saturates: need + 1 > SIZE_MAX ==> \result == SIZE_MAX;
+    ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures byte: buf != \null && \result <= room ==> buf[need] == c;
+*/
+static size_t hs_put_byte(hs_byte *buf, size_t room, size_t need, hs_byte c)
+{
+    hs_byte one[1];
+    one[0] = c;
+    return hs_put(buf, room, need, one, sizeof one);
+}
+
+/* A line end. Its two bytes come from a local array, whose contents the
+ * proof knows at once; a global literal read after an earlier write to buf
+ * would need the proof to show that the write left it alone. */
+/*@ requires writer(buf, room);
+    terminates \true;
+    assigns buf[0 .. room - 1];
+    ensures grows: \result >= need;
+    ensures counts: need + 2 <= SIZE_MAX ==> \result == need + 2;
+    ensures saturates: need + 2 > SIZE_MAX ==> \result == SIZE_MAX;
+    ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures line_end: buf != \null && \result <= room ==> crlf(buf, need);
+*/
+static size_t hs_put_crlf(hs_byte *buf, size_t room, size_t need)
+{
+    const hs_byte crlf[2] = { '\r', '\n' };
+    return hs_put(buf, room, need, crlf, sizeof crlf);
+}
 
 /* Byte k of the name of header id. Reading the table here, in a function
  * with no pointer parameter, keeps it apart from every caller's memory
@@ -203,6 +244,24 @@ static size_t hs_decimal(uint64_t v, hs_byte *d)
     return n;
 }
 
+/* The decimal numeral of v. Its digits are made in a local array here, so
+ * that a caller sees no write but to buf. */
+/*@ requires writer(buf, room);
+    terminates \true;
+    assigns buf[0 .. room - 1];
+    ensures grows: \result >= need;
+    ensures counts: need + decimal_length(v) <= SIZE_MAX ==> \result == need + decimal_length(v);
+    ensures saturates: need + decimal_length(v) > SIZE_MAX ==> \result == SIZE_MAX;
+    ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures digits: buf != \null && \result <= room ==> decimal_at(buf, need, v);
+*/
+static size_t hs_put_decimal(hs_byte *buf, size_t room, size_t need, uint64_t v)
+{
+    hs_byte digits[20];
+    size_t nd = hs_decimal(v, digits);
+    return hs_put(buf, room, need, digits, nd);
+}
+
 /* Every writer below appends to buf from need, changes no other byte, and
  * never reads outside the spans its contract names. */
 
@@ -217,23 +276,39 @@ static size_t hs_decimal(uint64_t v, hs_byte *d)
     assigns buf[0 .. room - 1];
     ensures length: \result == status_line_length(r);
     ensures appended{Pre, Post}(buf, room, 0, \result);
-    ensures prefix: buf != \null && \result <= room ==> head_prefix(buf);
+    ensures line: buf != \null && \result <= room ==> status_line{Post, Pre}(buf, r);
 */
 static size_t hs_put_status(hs_byte *buf, size_t room, const struct hs_response *r)
 {
     /* A local copy: the proof then knows its bytes and that it is not buf. */
     const hs_byte http11[9] = { 'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ' };
-    hs_byte digits[20];
-    size_t nd;
     size_t need = hs_put(buf, room, 0u, http11, sizeof http11);
 Prefix: __attribute__((unused));
     //@ assert prefix: buf != \null && 9 <= room ==> head_prefix(buf);
-    nd = hs_decimal(r->status, digits);
-    need = hs_put(buf, room, need, digits, nd);
-    need = HS_PUT_LIT(buf, room, need, HS_SP);
+    //@ assert three: decimal_length(r->status) == 3;
+    need = hs_put_decimal(buf, room, need, r->status);
+    //@ assert code: buf != \null && 12 <= room ==> head_prefix(buf) && decimal_at(buf, 9, r->status);
+    need = hs_put_byte(buf, room, need, ' ');
+    /*@ assert space: buf != \null && 13 <= room ==>
+            head_prefix(buf) && decimal_at(buf, 9, r->status) && buf[12] == ' '; */
+    //@ assert as_given: same_bytes{Here, Pre}(r->reason, 0, r->reason_len);
+Reason: __attribute__((unused));
     if (r->reason_len > 0u)
         need = hs_put(buf, room, need, r->reason, r->reason_len);
-    need = HS_PUT_LIT(buf, room, need, HS_CRLF);
+    /*@ assert reason: buf != \null && 13 + r->reason_len <= room ==>
+            head_prefix(buf) && decimal_at(buf, 9, r->status) && buf[12] == ' ' &&
+            \forall integer j; 0 <= j < r->reason_len ==> buf[13 + j] == \at(r->reason[j], Reason); */
+    //@ assert at_crlf: need < SIZE_MAX ==> need == 13 + r->reason_len;
+Crlf: __attribute__((unused));
+    need = hs_put_crlf(buf, room, need);
+    //@ assert end: buf != \null && need <= room ==> crlf(buf, 13 + r->reason_len);
+    /*@ assert kept_code: buf != \null && need <= room ==>
+            head_prefix(buf) && decimal_at(buf, 9, r->status) && buf[12] == ' '; */
+    /*@ assert kept_reason: buf != \null && need <= room ==>
+            \forall integer j; 0 <= j < r->reason_len ==> buf[13 + j] == \at(buf[13 + j], Crlf); */
+    /*@ assert kept: buf != \null && need <= room ==>
+            head_prefix(buf) && decimal_at(buf, 9, r->status) && buf[12] == ' ' &&
+            \forall integer j; 0 <= j < r->reason_len ==> buf[13 + j] == \at(r->reason[j], Pre); */
     //@ assert appended{Prefix, Here}(buf, room, 9, need);
     return need;
 }
@@ -267,7 +342,7 @@ static size_t hs_put_server(hs_byte *buf, size_t room, size_t need, const struct
     if ((server == HS_SERVER_TOKEN || server == HS_SERVER_APP_TOKEN) && cfg->token_len > 0u)
         need = hs_put(buf, room, need, cfg->token, cfg->token_len);
     //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
-    need = HS_PUT_LIT(buf, room, need, HS_CRLF);
+    need = hs_put_crlf(buf, room, need);
     //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
     return need;
 }
@@ -307,7 +382,7 @@ static size_t hs_put_known(hs_byte *buf, size_t room, size_t need, const struct 
         need = hs_put_name(buf, room, need, i);
         need = HS_PUT_LIT(buf, room, need, HS_COLON_SP);
         need = hs_put(buf, room, need, h->value, h->len);
-        need = HS_PUT_LIT(buf, room, need, HS_CRLF);
+        need = hs_put_crlf(buf, room, need);
     }
     return need;
 }
@@ -338,7 +413,7 @@ static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struc
         need = HS_PUT_LIT(buf, room, need, HS_COLON_SP);
         if (u->value_len > 0u)
             need = hs_put(buf, room, need, u->value, u->value_len);
-        need = HS_PUT_LIT(buf, room, need, HS_CRLF);
+        need = hs_put_crlf(buf, room, need);
     }
     return need;
 }
@@ -349,13 +424,36 @@ static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struc
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==> \result == need + date_line_length;
     ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures line: buf != \null && \result <= room ==> date_line{Post, Pre}(buf, need, date);
 */
 static size_t hs_put_date(hs_byte *buf, size_t room, size_t need, const hs_byte *date)
 {
     need = HS_PUT_LIT(buf, room, need, HS_DATE);
+Value: __attribute__((unused));
+    //@ assert name: buf != \null && need <= room && need < SIZE_MAX ==> date_name(buf, \at(need, Pre));
+    //@ assert as_given: same_bytes{Here, Pre}(date, 0, HS_DATE_LEN);
     need = hs_put(buf, room, need, date, HS_DATE_LEN);
-    return HS_PUT_LIT(buf, room, need, HS_CRLF);
+    /*@ assert offsets: need < SIZE_MAX ==>
+            \at(need, Value) == \at(need, Pre) + 6 && need == \at(need, Pre) + 6 + HS_DATE_LEN; */
+    /*@ assert value: buf != \null && need <= room && need < SIZE_MAX ==>
+            date_name(buf, \at(need, Pre)) &&
+            \forall integer j; 0 <= j < HS_DATE_LEN ==>
+                buf[\at(need, Pre) + 6 + j] == \at(date[j], Value); */
+    /*@ assert given: buf != \null && need <= room && need < SIZE_MAX ==>
+            \forall integer j; 0 <= j < HS_DATE_LEN ==>
+                buf[\at(need, Pre) + 6 + j] == \at(date[j], Pre); */
+Crlf: __attribute__((unused));
+    need = hs_put_crlf(buf, room, need);
+    //@ assert kept_name: buf != \null && need <= room ==> date_name(buf, \at(need, Pre));
+    /*@ assert kept_value: buf != \null && need <= room ==>
+            \forall integer j; 0 <= j < HS_DATE_LEN ==>
+                buf[\at(need, Pre) + 6 + j] == \at(buf[\at(need, Pre) + 6 + j], Crlf); */
+    /*@ assert placed: buf != \null && need <= room ==>
+            \forall integer j; 0 <= j < HS_DATE_LEN ==> buf[\at(need, Pre) + 6 + j] == \at(date[j], Pre); */
+    //@ assert end: buf != \null && need <= room ==> crlf(buf, \at(need, Pre) + 6 + HS_DATE_LEN);
+    return need;
 }
 
 /* WIRE-CONNECTION-CLOSE */
@@ -363,12 +461,19 @@ static size_t hs_put_date(hs_byte *buf, size_t room, size_t need, const hs_byte 
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==> \result == need + close_line_length;
     ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures line: buf != \null && \result <= room ==> close_line(buf, need);
 */
 static size_t hs_put_close(hs_byte *buf, size_t room, size_t need)
 {
     need = HS_PUT_LIT(buf, room, need, HS_CLOSE);
-    return HS_PUT_LIT(buf, room, need, HS_CRLF);
+Crlf: __attribute__((unused));
+    //@ assert name: buf != \null && need <= room && need < SIZE_MAX ==> close_name(buf, \at(need, Pre));
+    need = hs_put_crlf(buf, room, need);
+    //@ assert kept: buf != \null && need <= room ==> close_name{Crlf}(buf, \at(need, Pre));
+    //@ assert crlf: buf != \null && need <= room ==> crlf(buf, \at(need, Crlf));
+    return need;
 }
 
 /* WIRE-CL-AUTO */
@@ -376,15 +481,22 @@ static size_t hs_put_close(hs_byte *buf, size_t room, size_t need)
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==> \result == need + length_line_length(body_len);
     ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures line: buf != \null && \result <= room ==> length_line(buf, need, body_len);
 */
 static size_t hs_put_length(hs_byte *buf, size_t room, size_t need, uint64_t body_len)
 {
-    hs_byte digits[20];
-    size_t nd = hs_decimal(body_len, digits);
     need = HS_PUT_LIT(buf, room, need, HS_LENGTH);
-    need = hs_put(buf, room, need, digits, nd);
-    return HS_PUT_LIT(buf, room, need, HS_CRLF);
+Value: __attribute__((unused));
+    //@ assert name: buf != \null && need <= room && need < SIZE_MAX ==> length_name(buf, \at(need, Pre));
+    need = hs_put_decimal(buf, room, need, body_len);
+    /*@ assert value: buf != \null && need <= room && need < SIZE_MAX ==>
+            length_name(buf, \at(need, Pre)) && decimal_at(buf, \at(need, Value), body_len); */
+    need = hs_put_crlf(buf, room, need);
+    /*@ assert kept: buf != \null && need <= room ==>
+            length_name(buf, \at(need, Pre)) && decimal_at(buf, \at(need, Value), body_len); */
+    return need;
 }
 
 /* WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO, then the empty line. */
@@ -393,17 +505,32 @@ static size_t hs_put_length(hs_byte *buf, size_t room, size_t need, uint64_t bod
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==>
+        \result == need + tail_length(connection_close, auto_length, body_len);
     ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures lines: buf != \null && \result <= room ==>
+        tail{Post, Pre}(buf, need, connection_close, auto_length, body_len, date);
 */
 static size_t hs_put_tail(hs_byte *buf, size_t room, size_t need, uint8_t connection_close,
                           uint8_t auto_length, uint64_t body_len, const hs_byte *date)
 {
     need = hs_put_date(buf, room, need, date);
+Close: __attribute__((unused));
+    //@ assert date: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date);
     if (connection_close)
         need = hs_put_close(buf, room, need);
+Length: __attribute__((unused));
+    /*@ assert close: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date) &&
+            (connection_close != 0 ==> close_line(buf, \at(need, Close))); */
     if (auto_length)
         need = hs_put_length(buf, room, need, body_len);
-    return HS_PUT_LIT(buf, room, need, HS_CRLF);
+    /*@ assert length: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date) &&
+            (connection_close != 0 ==> close_line(buf, \at(need, Close))) &&
+            (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
+    /*@ assert offsets: need < SIZE_MAX ==>
+            \at(need, Close) == \at(need, Pre) + date_line_length &&
+            \at(need, Length) == \at(need, Close) + (connection_close != 0 ? close_line_length : 0); */
+    return hs_put_crlf(buf, room, need);
 }
 
 size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struct hs_config *cfg,
@@ -414,9 +541,12 @@ size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struc
 Status: __attribute__((unused));
     need = hs_put_known(buf, room, need, r, p.server, cfg);
     need = hs_put_unknown(buf, room, need, r);
+    //@ assert as_given: same_bytes{Here, Pre}(date, 0, HS_DATE_LEN);
+Tail: __attribute__((unused));
     need = hs_put_tail(buf, room, need, p.connection_close, p.auto_length, p.body_len, date);
     //@ assert appended{Status, Here}(buf, room, status_line_length(r), need);
-    //@ assert 9 <= status_line_length(r);
+    //@ assert 9 <= status_line_length(r) <= \at(need, Tail);
+    //@ assert status: buf != \null && need <= room ==> status_line{Status, Pre}(buf, r);
     return need;
 }
 

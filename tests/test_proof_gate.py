@@ -118,11 +118,29 @@ RENDER_BUGS = {
         "hs_put_status",
         "{ 'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ' }",
         "{ 'H', 'T', 'T', 'P', '/', '1', '.', '0', ' ' }"),
+    # A wrong header name: "Connection: Close" (WIRE-CONNECTION-CLOSE).
+    "close_header_name": (
+        "hs_put_close",
+        'static const hs_byte HS_CLOSE[] = "Connection: close";',
+        'static const hs_byte HS_CLOSE[] = "Connection: Close";'),
+    # The Date line's CRLF dropped (WIRE-DATE).
+    "date_crlf_dropped": (
+        "hs_put_date",
+        "Crlf: __attribute__((unused));\n    need = hs_put_crlf(buf, room, need);\n"
+        "    //@ assert kept_name",
+        "Crlf: __attribute__((unused));\n    //@ assert kept_name"),
+    # An off-by-one in the Content-Length digits (WIRE-CL-AUTO).
+    "content_length_off_by_one": (
+        "hs_put_length",
+        "need = hs_put_decimal(buf, room, need, body_len);",
+        "need = hs_put_decimal(buf, room, need, body_len + 1u);"),
 }
 
 
-def test_unmodified_body_renderer_passes(tmp_path):
-    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function="hs_render_body")
+@pytest.mark.parametrize("function", sorted({f for f, _, _ in RENDER_BUGS.values()}))
+def test_unmodified_renderer_function_passes(tmp_path, function):
+    """The same proof of the unmodified function passes: a seeded bug's rejection is its own."""
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function=function)
     assert run.returncode == 0, run.stdout + run.stderr
     assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
 

@@ -7,12 +7,13 @@
  *
  * The proof shows these functions never read or write outside the spans
  * they are given; that the body is exactly the entity bytes of the chunks
- * (entity, below) and its size their sum (chunks_total); that a head has at
- * least the bytes of its status line, changes no byte past its size, and,
- * when it fits, starts with `HTTP/1.1 `; and that the numbers in a head are
- * decimal numerals (decimal, below). The other bytes of a head are checked
- * by the unit tests and the conformance suite, which compare them with the
- * spec's examples.
+ * (entity, below) and its size their sum (chunks_total); and that a head
+ * changes no byte past its size and, when it fits, starts with its status
+ * line (status_line) and ends with the Date line, the generated
+ * Connection: close and Content-Length lines the plan asks for, and the
+ * empty line (tail). The header lines in between (known, Server, unknown)
+ * are checked by the unit tests and the conformance suite, which compare
+ * them with the spec's examples.
  */
 #ifndef HS_RENDER_H
 #define HS_RENDER_H
@@ -142,11 +143,10 @@
   predicate date_name{L}(hs_byte *b, integer at) =
       b[at] == 'D' && b[at + 1] == 'a' && b[at + 2] == 't' && b[at + 3] == 'e' &&
       b[at + 4] == ':' && b[at + 5] == ' ';
-  // At L1, b[at ..] holds the Date line of the date as it was at L2.
-  predicate date_line{L1, L2}(hs_byte *b, integer at, hs_byte *date) =
-      date_name{L1}(b, at) &&
-      (\forall integer j; 0 <= j < HS_DATE_LEN ==> \at(b[at + 6 + j], L1) == \at(date[j], L2)) &&
-      crlf{L1}(b, at + 6 + HS_DATE_LEN);
+  predicate date_line{L}(hs_byte *b, integer at, struct hs_date date) =
+      date_name(b, at) &&
+      (\forall integer j; 0 <= j < HS_DATE_LEN ==> b[at + 6 + j] == date.text[j]) &&
+      crlf(b, at + 6 + HS_DATE_LEN);
 
   // "Connection: close" CRLF.
   logic integer close_line_length = 17 + 2;
@@ -173,20 +173,19 @@
   logic integer tail_length(integer close, integer length, integer len) =
       date_line_length + (close != 0 ? close_line_length : 0) +
       (length != 0 ? length_line_length(len) : 0) + 2;
-  predicate tail{L1, L2}(hs_byte *b, integer at, integer close, integer length, integer len,
-                         hs_byte *date) =
-      date_line{L1, L2}(b, at, date) &&
-      (close != 0 ==> close_line{L1}(b, at + date_line_length)) &&
+  predicate tail{L}(hs_byte *b, integer at, integer close, integer length, integer len,
+                    struct hs_date date) =
+      date_line(b, at, date) &&
+      (close != 0 ==> close_line(b, at + date_line_length)) &&
       (length != 0 ==>
-         length_line{L1}(b, at + date_line_length + (close != 0 ? close_line_length : 0), len)) &&
-      crlf{L1}(b, at + tail_length(close, length, len) - 2);
+         length_line(b, at + date_line_length + (close != 0 ? close_line_length : 0), len)) &&
+      crlf(b, at + tail_length(close, length, len) - 2);
 */
 
 /*@ requires renderable(r);
     requires \valid_read(cfg) && span(cfg->token, cfg->token_len) && !null_span(cfg->token, cfg->token_len);
-    requires \valid_read(date + (0 .. HS_DATE_LEN - 1));
     requires out_buffer(buf, cap) && cap < SIZE_MAX;
-    requires response_apart(r, buf, cap) && apart(date, HS_DATE_LEN, buf, cap) &&
+    requires response_apart(r, buf, cap) &&
              apart(cfg->token, cfg->token_len, buf, cap) && (buf == \null || \separated(cfg, buf + (0 .. cap - 1)));
     terminates \true;
     assigns buf[0 .. cap - 1];
@@ -201,13 +200,13 @@
       ensures status: \result <= cap ==> status_line{Post, Pre}(buf, r);  // WIRE-STATUS-LINE, WIRE-VERSION-IGNORED
       ensures ends: \result <= cap ==>                             // WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO
           \result >= status_line_length(r) + tail_length(p.connection_close, p.auto_length, p.body_len) &&
-          tail{Post, Pre}(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len),
+          tail(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len),
                p.connection_close, p.auto_length, p.body_len, date);
     complete behaviors;
     disjoint behaviors;
 */
 size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struct hs_config *cfg,
-                      const hs_byte *date, hs_byte *buf, size_t cap);
+                      struct hs_date date, hs_byte *buf, size_t cap);
 
 /*@ requires sendable(k, n);
     requires out_buffer(buf, cap) && cap < SIZE_MAX && chunks_apart(k, n, buf, cap);

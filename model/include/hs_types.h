@@ -153,4 +153,10 @@ struct hs_plan {
 /* The Date value is an IMF-fixdate, always 29 bytes. */
 #define HS_DATE_LEN 29u
 
+/* A Date value, passed by value: the renderer reads it as it was when the call
+ * was made, whatever the head's writes do. */
+struct hs_date {
+    hs_byte text[HS_DATE_LEN];
+};
+
 #endif

@@ -66,6 +66,27 @@
         copied{L1, L2}(buf, at, src, from, n) ==> same_bytes{L2, L3}(src, from, n) ==>
         copied{L1, L3}(buf, at, src, from, n);
 
+    // A line below an append is still there after it: the append changed no
+    // byte below from, and the line ends at or before from.
+    lemma date_line_kept{L1, L2}:
+      \forall hs_byte *b, integer cap, integer at, integer from, integer to, struct hs_date date;
+        at + date_line_length <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
+        date_line{L1}(b, at, date) ==> date_line{L2}(b, at, date);
+    lemma close_line_kept{L1, L2}:
+      \forall hs_byte *b, integer cap, integer at, integer from, integer to;
+        at + close_line_length <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
+        close_line{L1}(b, at) ==> close_line{L2}(b, at);
+    lemma length_line_kept{L1, L2}:
+      \forall hs_byte *b, integer cap, integer at, integer from, integer to, integer v;
+        at + length_line_length(v) <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
+        length_line{L1}(b, at, v) ==> length_line{L2}(b, at, v);
+
+    lemma status_line_kept{L0, L1, L2}:
+      \forall hs_byte *b, integer cap, struct hs_response *r, integer from, integer to;
+        \at(status_line_length(r), L1) <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
+        \at(r->status, L1) == \at(r->status, L2) && \at(r->reason_len, L1) == \at(r->reason_len, L2) ==>
+        status_line{L1, L0}(b, r) ==> status_line{L2, L0}(b, r);
+
     // A copy of a decimal numeral is that numeral where it was copied to.
     lemma decimal_copied{L1, L2}:
       \forall hs_byte *buf, integer at, hs_byte *d, integer v;
@@ -420,38 +441,32 @@ static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struc
 
 /* WIRE-DATE */
 /*@ requires writer(buf, room);
-    requires \valid_read(date + (0 .. HS_DATE_LEN - 1)) && apart(date, HS_DATE_LEN, buf, room);
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
     ensures exact: \result < SIZE_MAX ==> \result == need + date_line_length;
     ensures appended{Pre, Post}(buf, room, need, \result);
-    ensures line: buf != \null && \result <= room ==> date_line{Post, Pre}(buf, need, date);
+    ensures line: buf != \null && \result <= room ==> date_line(buf, need, date);
 */
-static size_t hs_put_date(hs_byte *buf, size_t room, size_t need, const hs_byte *date)
+static size_t hs_put_date(hs_byte *buf, size_t room, size_t need, struct hs_date date)
 {
     need = HS_PUT_LIT(buf, room, need, HS_DATE);
 Value: __attribute__((unused));
     //@ assert name: buf != \null && need <= room && need < SIZE_MAX ==> date_name(buf, \at(need, Pre));
-    //@ assert as_given: same_bytes{Here, Pre}(date, 0, HS_DATE_LEN);
-    need = hs_put(buf, room, need, date, HS_DATE_LEN);
+    //@ assert as_given: same_bytes{Here, Pre}(&date.text[0], 0, HS_DATE_LEN);
+    need = hs_put(buf, room, need, date.text, HS_DATE_LEN);
     /*@ assert offsets: need < SIZE_MAX ==>
             \at(need, Value) == \at(need, Pre) + 6 && need == \at(need, Pre) + 6 + HS_DATE_LEN; */
     /*@ assert value: buf != \null && need <= room && need < SIZE_MAX ==>
             date_name(buf, \at(need, Pre)) &&
-            \forall integer j; 0 <= j < HS_DATE_LEN ==>
-                buf[\at(need, Pre) + 6 + j] == \at(date[j], Value); */
-    /*@ assert given: buf != \null && need <= room && need < SIZE_MAX ==>
-            \forall integer j; 0 <= j < HS_DATE_LEN ==>
-                buf[\at(need, Pre) + 6 + j] == \at(date[j], Pre); */
+            \forall integer q; \at(need, Value) <= q < need ==>
+                buf[q] == \at(date.text[q - \at(need, Value)], Pre); */
 Crlf: __attribute__((unused));
     need = hs_put_crlf(buf, room, need);
     //@ assert kept_name: buf != \null && need <= room ==> date_name(buf, \at(need, Pre));
     /*@ assert kept_value: buf != \null && need <= room ==>
-            \forall integer j; 0 <= j < HS_DATE_LEN ==>
-                buf[\at(need, Pre) + 6 + j] == \at(buf[\at(need, Pre) + 6 + j], Crlf); */
-    /*@ assert placed: buf != \null && need <= room ==>
-            \forall integer j; 0 <= j < HS_DATE_LEN ==> buf[\at(need, Pre) + 6 + j] == \at(date[j], Pre); */
+            \forall integer q; \at(need, Value) <= q < \at(need, Crlf) ==>
+                buf[q] == \at(date.text[q - \at(need, Value)], Pre); */
     //@ assert end: buf != \null && need <= room ==> crlf(buf, \at(need, Pre) + 6 + HS_DATE_LEN);
     return need;
 }
@@ -501,7 +516,6 @@ Value: __attribute__((unused));
 
 /* WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO, then the empty line. */
 /*@ requires writer(buf, room);
-    requires \valid_read(date + (0 .. HS_DATE_LEN - 1)) && apart(date, HS_DATE_LEN, buf, room);
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
@@ -509,44 +523,59 @@ Value: __attribute__((unused));
         \result == need + tail_length(connection_close, auto_length, body_len);
     ensures appended{Pre, Post}(buf, room, need, \result);
     ensures lines: buf != \null && \result <= room ==>
-        tail{Post, Pre}(buf, need, connection_close, auto_length, body_len, date);
+        tail(buf, need, connection_close, auto_length, body_len, date);
 */
 static size_t hs_put_tail(hs_byte *buf, size_t room, size_t need, uint8_t connection_close,
-                          uint8_t auto_length, uint64_t body_len, const hs_byte *date)
+                          uint8_t auto_length, uint64_t body_len, struct hs_date date)
 {
     need = hs_put_date(buf, room, need, date);
 Close: __attribute__((unused));
-    //@ assert date: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date);
+    //@ assert date: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date);
     if (connection_close)
         need = hs_put_close(buf, room, need);
 Length: __attribute__((unused));
-    /*@ assert close: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date) &&
+    /*@ assert close: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
             (connection_close != 0 ==> close_line(buf, \at(need, Close))); */
     if (auto_length)
         need = hs_put_length(buf, room, need, body_len);
-    /*@ assert length: buf != \null && need <= room ==> date_line{Here, Pre}(buf, \at(need, Pre), date) &&
+    /*@ assert length: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
             (connection_close != 0 ==> close_line(buf, \at(need, Close))) &&
             (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
     /*@ assert offsets: need < SIZE_MAX ==>
             \at(need, Close) == \at(need, Pre) + date_line_length &&
-            \at(need, Length) == \at(need, Close) + (connection_close != 0 ? close_line_length : 0); */
-    return hs_put_crlf(buf, room, need);
+            \at(need, Length) == \at(need, Close) + (connection_close != 0 ? close_line_length : 0) &&
+            need == \at(need, Length) + (auto_length != 0 ? length_line_length(body_len) : 0); */
+Crlf: __attribute__((unused));
+    need = hs_put_crlf(buf, room, need);
+    /*@ assert kept: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
+            (connection_close != 0 ==> close_line(buf, \at(need, Close))) &&
+            (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
+    //@ assert end: buf != \null && need <= room ==> crlf(buf, \at(need, Crlf)) && need == \at(need, Crlf) + 2;
+    /*@ assert where: buf != \null && need <= room ==>
+            \at(need, Close) == \at(need, Pre) + date_line_length &&
+            \at(need, Length) == \at(need, Pre) + date_line_length +
+                                  (connection_close != 0 ? close_line_length : 0) &&
+            \at(need, Crlf) == \at(need, Pre) + tail_length(connection_close, auto_length, body_len) - 2; */
+    return need;
 }
 
 size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struct hs_config *cfg,
-                      const hs_byte *date, hs_byte *buf, size_t cap)
+                      struct hs_date date, hs_byte *buf, size_t cap)
 {
     size_t room = buf == NULL ? 0u : cap;
-    size_t need = hs_put_status(buf, room, r);   /* WIRE-STATUS-LINE, WIRE-VERSION-IGNORED */
+    size_t need;
+    need = hs_put_status(buf, room, r);   /* WIRE-STATUS-LINE, WIRE-VERSION-IGNORED */
 Status: __attribute__((unused));
     need = hs_put_known(buf, room, need, r, p.server, cfg);
     need = hs_put_unknown(buf, room, need, r);
-    //@ assert as_given: same_bytes{Here, Pre}(date, 0, HS_DATE_LEN);
 Tail: __attribute__((unused));
     need = hs_put_tail(buf, room, need, p.connection_close, p.auto_length, p.body_len, date);
     //@ assert appended{Status, Here}(buf, room, status_line_length(r), need);
     //@ assert 9 <= status_line_length(r) <= \at(need, Tail);
     //@ assert status: buf != \null && need <= room ==> status_line{Status, Pre}(buf, r);
+    //@ assert status_kept: buf != \null && need <= room ==> status_line{Here, Pre}(buf, r);
+    /*@ assert tail_at: buf != \null && need <= room ==>
+            \at(need, Tail) == need - tail_length(p.connection_close, p.auto_length, p.body_len); */
     return need;
 }
 

@@ -210,7 +210,7 @@ static void run(const char *name, void (*fn)(void))
 #define TOKEN "Microsoft-HTTPAPI/2.0"
 #define ID 0x1122334455667788ull
 
-static const hs_byte date29[] = DATE;       /* 29 bytes and a NUL never read */
+static const struct hs_date date29v = { DATE };   /* 29 bytes, no NUL */
 static struct hs_config cfg0 = { 0u, 21u, (const hs_byte *)TOKEN };
 
 /* Lines of the head as spec 03-wire.md section 3.1 lays them out. */
@@ -357,7 +357,7 @@ static struct wire do_send(const struct hs_call *c, const struct hs_exchange *x,
     if (w.rule != HS_RULE_CALL_OK)
         return w;
     w.plan = hs_plan_response(c, x, cfg);
-    h = hs_render_head(c->response, w.plan, cfg, date29, NULL, 0);
+    h = hs_render_head(c->response, w.plan, cfg, date29v, NULL, 0);
     b = hs_render_body(c->response->chunks, c->response->chunk_count, NULL, 0);
     CHECK_U(w.plan.body_len, b);
     w.bytes = malloc(h + b + GUARD);
@@ -366,7 +366,7 @@ static struct wire do_send(const struct hs_call *c, const struct hs_exchange *x,
         return w;
     }
     memset(w.bytes, CANARY, h + b + GUARD);
-    h2 = hs_render_head(c->response, w.plan, cfg, date29, w.bytes, h);
+    h2 = hs_render_head(c->response, w.plan, cfg, date29v, w.bytes, h);
     b2 = hs_render_body(c->response->chunks, c->response->chunk_count, w.bytes + h, b);
     CHECK_U(h, h2);
     CHECK_U(b, b2);
@@ -472,7 +472,7 @@ static void test_example1_teapot_retry_after_exact_head(void)
     send_call(&c, &r, 0);
     c.overlapped = 1;
     CHECK_RULE(HS_RULE_CALL_OK, hs_check_send_response(&c, &x));
-    CHECK_U(134, hs_render_head(&r, hs_plan_response(&c, &x, &cfg0), &cfg0, date29, NULL, 0));
+    CHECK_U(134, hs_render_head(&r, hs_plan_response(&c, &x, &cfg0), &cfg0, date29v, NULL, 0));
 }
 
 /* WIRE-CL-AUTO, WIRE-BODY: example 2, POST, two memory chunks "pong" and
@@ -1004,7 +1004,7 @@ static void test_auto_length_decimal_values(void)
     CHECK_RULE(HS_RULE_CALL_OK, hs_check_send_response(&c, &x));
     p = hs_plan_response(&c, &x, &cfg0);
     CHECK_U(8589934590ull, p.body_len);
-    n = hs_render_head(&r, p, &cfg0, date29, buf, sizeof buf);
+    n = hs_render_head(&r, p, &cfg0, date29v, buf, sizeof buf);
     CHECK(n <= sizeof buf);
     if (n <= sizeof buf)
         CHECK_STR(exp, buf, n);
@@ -2456,17 +2456,17 @@ static void test_render_head_measure_and_small_buffer(void)
     send_call(&c, &r, 0);
     CHECK_RULE(HS_RULE_CALL_OK, hs_check_send_response(&c, &x));
     p = hs_plan_response(&c, &x, &cfg0);
-    n = hs_render_head(&r, p, &cfg0, date29, NULL, 0);
+    n = hs_render_head(&r, p, &cfg0, date29v, NULL, 0);
     CHECK_U(strlen(exp), n);
-    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29, NULL, 12345));  /* cap ignored when measuring */
+    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29v, NULL, 12345));  /* cap ignored when measuring */
     if (n > sizeof full)
         return;
     memset(full, CANARY, sizeof full);
-    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29, full, n));
+    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29v, full, n));
     CHECK_STR(exp, full, n);
     /* A larger buffer: same size, nothing written past n. */
     memset(buf, CANARY, sizeof buf);
-    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29, buf, sizeof buf));
+    CHECK_U(n, hs_render_head(&r, p, &cfg0, date29v, buf, sizeof buf));
     CHECK_STR(exp, buf, n);
     for (size_t i = n; i < sizeof buf; i++)
         CHECK_U(CANARY, buf[i]);
@@ -2476,7 +2476,7 @@ static void test_render_head_measure_and_small_buffer(void)
         for (size_t j = 0; j < sizeof caps / sizeof caps[0]; j++) {
             size_t cap = caps[j];
             memset(buf, CANARY, sizeof buf);
-            m = hs_render_head(&r, p, &cfg0, date29, buf, cap);
+            m = hs_render_head(&r, p, &cfg0, date29v, buf, cap);
             CHECK_U(n, m);
             for (size_t i = cap; i < sizeof buf; i++) {
                 if (!CHECK_U(CANARY, buf[i])) {

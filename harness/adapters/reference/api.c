@@ -172,13 +172,13 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     int is_head = s->call.function == HS_FN_SEND_RESPONSE;
     const struct hs_chunk *k = is_head ? s->resp.chunks : s->call.chunks;
     uint16_t kn = is_head ? s->resp.chunk_count : s->call.chunk_count;
-    hs_byte date[HS_DATE_LEN];
+    struct hs_date date;
     struct hs_plan p;
     size_t head = 0, body, n, w = 0, info = 0;
     hs_byte *buf;
     int rc;
 
-    imf_fixdate(date);
+    imf_fixdate(date.text);
     if (is_head) {
         p = hs_plan_response(&s->call, x, &cfg);
         head = hs_render_head(&s->resp, p, &cfg, date, NULL, 0);
@@ -203,7 +203,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
         head = info_insert(s->multi, s->n_multi, buf, head, info);
     }
     hs_render_body(k, kn, buf + head, body);
-    n = fault_bytes(buf, head + body, head, date, p.next_state == HS_ST_DONE);
+    n = fault_bytes(buf, head + body, head, date.text, p.next_state == HS_ST_DONE);
 
     if (s->defer)
         return send_deferred(s, r, c, p, buf, n, out, err);

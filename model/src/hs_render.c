@@ -66,27 +66,6 @@
         copied{L1, L2}(buf, at, src, from, n) ==> same_bytes{L2, L3}(src, from, n) ==>
         copied{L1, L3}(buf, at, src, from, n);
 
-    // A line below an append is still there after it: the append changed no
-    // byte below from, and the line ends at or before from.
-    lemma date_line_kept{L1, L2}:
-      \forall hs_byte *b, integer cap, integer at, integer from, integer to, struct hs_date date;
-        at + date_line_length <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
-        date_line{L1}(b, at, date) ==> date_line{L2}(b, at, date);
-    lemma close_line_kept{L1, L2}:
-      \forall hs_byte *b, integer cap, integer at, integer from, integer to;
-        at + close_line_length <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
-        close_line{L1}(b, at) ==> close_line{L2}(b, at);
-    lemma length_line_kept{L1, L2}:
-      \forall hs_byte *b, integer cap, integer at, integer from, integer to, integer v;
-        at + length_line_length(v) <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
-        length_line{L1}(b, at, v) ==> length_line{L2}(b, at, v);
-
-    lemma status_line_kept{L0, L1, L2}:
-      \forall hs_byte *b, integer cap, struct hs_response *r, integer from, integer to;
-        \at(status_line_length(r), L1) <= from <= cap ==> appended{L1, L2}(b, cap, from, to) ==>
-        \at(r->status, L1) == \at(r->status, L2) && \at(r->reason_len, L1) == \at(r->reason_len, L2) ==>
-        status_line{L1, L0}(b, r) ==> status_line{L2, L0}(b, r);
-
     // A copy of a decimal numeral is that numeral where it was copied to.
     lemma decimal_copied{L1, L2}:
       \forall hs_byte *buf, integer at, hs_byte *d, integer v;
@@ -401,9 +380,13 @@ static size_t hs_put_known(hs_byte *buf, size_t room, size_t need, const struct 
         if (h->len == 0u)
             continue;
         need = hs_put_name(buf, room, need, i);
+        //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
         need = HS_PUT_LIT(buf, room, need, HS_COLON_SP);
+        //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
         need = hs_put(buf, room, need, h->value, h->len);
+        //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
         need = hs_put_crlf(buf, room, need);
+        //@ assert need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
     }
     return need;
 }
@@ -534,10 +517,17 @@ Close: __attribute__((unused));
     if (connection_close)
         need = hs_put_close(buf, room, need);
 Length: __attribute__((unused));
+    /*@ assert below_close: buf != \null && need <= room ==>
+            \forall integer q; 0 <= q < \at(need, Close) ==> buf[q] == \at(buf[q], Close); */
     /*@ assert close: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
             (connection_close != 0 ==> close_line(buf, \at(need, Close))); */
     if (auto_length)
         need = hs_put_length(buf, room, need, body_len);
+    /*@ assert below_length: buf != \null && need <= room ==>
+            \forall integer q; 0 <= q < \at(need, Length) ==> buf[q] == \at(buf[q], Length); */
+    //@ assert length_date: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date);
+    /*@ assert length_close: buf != \null && need <= room ==>
+            (connection_close != 0 ==> close_line(buf, \at(need, Close))); */
     /*@ assert length: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
             (connection_close != 0 ==> close_line(buf, \at(need, Close))) &&
             (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
@@ -547,6 +537,13 @@ Length: __attribute__((unused));
             need == \at(need, Length) + (auto_length != 0 ? length_line_length(body_len) : 0); */
 Crlf: __attribute__((unused));
     need = hs_put_crlf(buf, room, need);
+    /*@ assert below_crlf: buf != \null && need <= room ==>
+            \forall integer q; 0 <= q < \at(need, Crlf) ==> buf[q] == \at(buf[q], Crlf); */
+    //@ assert kept_date: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date);
+    /*@ assert kept_close: buf != \null && need <= room ==>
+            (connection_close != 0 ==> close_line(buf, \at(need, Close))); */
+    /*@ assert kept_length: buf != \null && need <= room ==>
+            (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
     /*@ assert kept: buf != \null && need <= room ==> date_line(buf, \at(need, Pre), date) &&
             (connection_close != 0 ==> close_line(buf, \at(need, Close))) &&
             (auto_length != 0 ==> length_line(buf, \at(need, Length), body_len)); */
@@ -572,8 +569,10 @@ Tail: __attribute__((unused));
     need = hs_put_tail(buf, room, need, p.connection_close, p.auto_length, p.body_len, date);
     //@ assert appended{Status, Here}(buf, room, status_line_length(r), need);
     //@ assert 9 <= status_line_length(r) <= \at(need, Tail);
+    //@ assert three: decimal_length(r->status) == 3;
     //@ assert status: buf != \null && need <= room ==> status_line{Status, Pre}(buf, r);
-    //@ assert status_kept: buf != \null && need <= room ==> status_line{Here, Pre}(buf, r);
+    /*@ assert status_kept: buf != \null && need <= room ==>
+            \forall integer q; 0 <= q < status_line_length(r) ==> buf[q] == \at(buf[q], Status); */
     /*@ assert tail_at: buf != \null && need <= room ==>
             \at(need, Tail) == need - tail_length(p.connection_close, p.auto_length, p.body_len); */
     return need;

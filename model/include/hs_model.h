@@ -8,7 +8,8 @@
  *              means nothing is sent and the exchange does not change.
  *   2. plan:   hs_plan_response / hs_plan_body -> what the call does;
  *   3. render: hs_render_head (heads only) and hs_render_body -> the bytes;
- *   4. commit: hs_commit -> the exchange's next state.
+ *   4. commit: hs_commit -> the exchange's next state;
+ *   5. report: hs_call_counts -> the byte counts the call returns.
  * Behaviour names read as the outcome; the comments give the spec rule ids.
  */
 #ifndef HS_MODEL_H
@@ -316,5 +317,25 @@ struct hs_plan hs_plan_body(const struct hs_call *c, const struct hs_exchange *x
     disjoint behaviors;
 */
 uint8_t hs_commit(struct hs_exchange *x, struct hs_plan p, uint64_t wire);
+
+/* wire: the bytes the call put on the wire (the head included for a head call);
+ * p: the call's plan, whose body_len counts its entity bytes. */
+/*@ requires fn == HS_FN_SEND_RESPONSE || fn == HS_FN_SEND_BODY;
+    terminates \true;
+    assigns \nothing;
+    ensures completion_counts_the_wire: \result.completion == wire;   // CONN-ASYNC-RESULT, CONN-BYTES-SENT
+
+    behavior head_call_counts_every_byte:  // CONN-BYTES-SENT-HEAD (the reference's choice)
+      assumes fn == HS_FN_SEND_RESPONSE;
+      ensures \result.bytes_sent == wire;
+    behavior body_call_counts_entity_bytes:  // CONN-BYTES-SENT
+      assumes fn == HS_FN_SEND_BODY;
+      ensures \result.bytes_sent == p.body_len;
+      ensures agree: wire == p.body_len ==> \result.bytes_sent == \result.completion;
+
+    complete behaviors;
+    disjoint behaviors;
+*/
+struct hs_counts hs_call_counts(uint8_t fn, struct hs_plan p, uint64_t wire);
 
 #endif

@@ -150,6 +150,13 @@ struct hs_plan {
     uint8_t  next_state;           /* HS_ST_* after the call */
 };
 
+/* What a successful call reports: *BytesSent of a synchronous call and the byte
+ * count of the completion of an overlapped one (hs_call_counts). */
+struct hs_counts {
+    uint64_t bytes_sent;
+    uint64_t completion;
+};
+
 /* The Date value is an IMF-fixdate, always 29 bytes. */
 #define HS_DATE_LEN 29u
 

@@ -189,3 +189,11 @@ uint8_t hs_commit(struct hs_exchange *x, struct hs_plan p, uint64_t wire)
     x->wire_bytes += wire;
     return x->state;
 }
+
+struct hs_counts hs_call_counts(uint8_t fn, struct hs_plan p, uint64_t wire)
+{
+    struct hs_counts n;
+    n.completion = wire;
+    n.bytes_sent = fn == HS_FN_SEND_RESPONSE ? wire : p.body_len;
+    return n;
+}

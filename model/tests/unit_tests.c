@@ -582,6 +582,9 @@ static void test_example4_more_data_head_then_two_body_calls(void)
     CHECK_STR(SL418 SRV DATEL END "pongpang", w.bytes, w.len);
     CHECK_LACKS(w.bytes, w.len, "Content-Length");
     CHECK_STATE(HS_ST_STREAMING, hs_commit(&x, w.plan, w.len));
+    /* CONN-BYTES-SENT-HEAD: the reference counts every byte of a head call */
+    CHECK_U(w.len, hs_call_counts(HS_FN_SEND_RESPONSE, w.plan, w.len).bytes_sent);
+    CHECK_U(w.len, hs_call_counts(HS_FN_SEND_RESPONSE, w.plan, w.len).completion);
     if (w.len <= sizeof all - n) {
         memcpy(all + n, w.bytes, w.len);
         n += w.len;
@@ -608,6 +611,8 @@ static void test_example4_more_data_head_then_two_body_calls(void)
     w = do_body(&c, &x);
     CHECK_RULE(HS_RULE_CALL_OK, w.rule);
     CHECK_U(6, w.plan.body_len);       /* *BytesSent = 6 (CONN-BYTES-SENT) */
+    CHECK_U(6, hs_call_counts(HS_FN_SEND_BODY, w.plan, w.len).bytes_sent);
+    CHECK_U(6, hs_call_counts(HS_FN_SEND_BODY, w.plan, w.len).completion);
     CHECK_STR("foobar", w.bytes, w.len);
     CHECK_STATE(HS_ST_DONE, w.plan.next_state);
     CHECK_STATE(HS_ST_DONE, hs_commit(&x, w.plan, w.len));
@@ -2614,6 +2619,28 @@ static void test_commit_after_real_calls(void)
 
 /* ======================================================================== */
 
+/* hs_call_counts: a head call reports every byte it sent; a body call reports its
+ * entity bytes as BytesSent and the bytes on the wire as the completion's count
+ * (CONN-BYTES-SENT, CONN-BYTES-SENT-HEAD, CONN-ASYNC-RESULT). */
+static void test_call_counts(void)
+{
+    struct hs_plan p;
+    struct hs_counts n;
+
+    memset(&p, 0, sizeof p);
+    p.body_len = 4;
+    n = hs_call_counts(HS_FN_SEND_RESPONSE, p, 120);
+    CHECK_U(120, n.bytes_sent);
+    CHECK_U(120, n.completion);
+    n = hs_call_counts(HS_FN_SEND_BODY, p, 4);
+    CHECK_U(4, n.bytes_sent);
+    CHECK_U(4, n.completion);
+    p.body_len = 0;
+    n = hs_call_counts(HS_FN_SEND_BODY, p, 0);
+    CHECK_U(0, n.bytes_sent);
+    CHECK_U(0, n.completion);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "-v") == 0)
@@ -2743,6 +2770,7 @@ int main(int argc, char **argv)
     /* hs_commit */
     RUN(test_commit_adds_wire_bytes_and_sets_state);
     RUN(test_commit_after_real_calls);
+    RUN(test_call_counts);
 
     printf("%u passed, %u failed\n", n_passed, n_failed);
     return n_failed == 0u ? 0 : 1;

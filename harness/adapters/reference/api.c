@@ -164,7 +164,7 @@ static int send_deferred(struct call_spec *s, struct xrec *r, struct conn *c, st
     return 0;
 }
 
-/* Steps 2 to 4 of an accepted call: plan, render, send, commit. */
+/* Steps 2 to 5 of an accepted call: plan, render, send, commit, report. */
 static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, int ctl_fd,
                          struct api_result *out, const char **err)
 {
@@ -174,6 +174,7 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     uint16_t kn = is_head ? s->resp.chunk_count : s->call.chunk_count;
     struct hs_date date;
     struct hs_plan p;
+    struct hs_counts counts;
     size_t head = 0, body, n, w = 0, info = 0;
     hs_byte *buf;
     int rc;
@@ -242,12 +243,14 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
     default:
         break;
     }
-    /* CONN-BYTES-SENT, CONN-BYTES-SENT-HEAD, CONN-ASYNC-RESULT */
+    /* Step 5: the counts the call returns (CONN-BYTES-SENT, CONN-BYTES-SENT-HEAD,
+     * CONN-ASYNC-RESULT), from the bytes it put on the wire. */
+    counts = hs_call_counts(s->call.function, p, (uint64_t)w);
     out->rc = NO_ERROR;
     out->bytes_sent_set = s->bytes_sent;
-    out->bytes_sent = is_head ? (uint64_t)w : p.body_len;
+    out->bytes_sent = counts.bytes_sent;
     out->completion_set = s->overlapped;
-    out->completion = w;
+    out->completion = counts.completion;
     return 0;
 }
 

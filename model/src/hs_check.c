@@ -365,3 +365,48 @@ uint32_t hs_rule_error(enum hs_rule r)
   {
   }
 */
+
+/* Facts the rules promise, stated from the specification and proven from the
+ * checks' definitions (send_rule, body_rule). Lemma functions, as above. */
+
+/* SEND-FLAG-OPAQUE-101: a head that makes the connection opaque is a 101. */
+/*@ ghost
+  /@ requires call_readable(c) && c->function == HS_FN_SEND_RESPONSE && exchange_for(c, x);
+     requires send_rule(c, x, HS_RULE_CALL_OK) && opaque(c);
+     terminates \true;
+     assigns \nothing;
+     ensures c->response != \null && c->response->status == 101;
+  @/
+  void hs_fact_accepted_opaque_head_is_101(const struct hs_call *c, const struct hs_exchange *x)
+  {
+  }
+*/
+
+/* SEND-AFTER-HEAD, CALL-ID-FINISHED, CALL-CONN-GONE: a head is accepted only
+ * for a live request whose head has not been sent, so once per request. */
+/*@ ghost
+  /@ requires call_readable(c) && c->function == HS_FN_SEND_RESPONSE && exchange_for(c, x);
+     requires send_rule(c, x, HS_RULE_CALL_OK);
+     terminates \true;
+     assigns \nothing;
+     ensures x != \null && x->state == HS_ST_RECEIVED;
+  @/
+  void hs_fact_one_head_per_request(const struct hs_call *c, const struct hs_exchange *x)
+  {
+  }
+*/
+
+/* BODY-BEFORE-HEAD, BODY-FLAG-OPAQUE-101: a body follows its head, and an
+ * opaque body call only goes to an opaque connection. */
+/*@ ghost
+  /@ requires call_readable(c) && c->function == HS_FN_SEND_BODY && exchange_for(c, x);
+     requires body_rule(c, x, HS_RULE_CALL_OK);
+     terminates \true;
+     assigns \nothing;
+     ensures x != \null && (x->state == HS_ST_STREAMING || x->state == HS_ST_OPAQUE);
+     ensures opaque(c) ==> x->state == HS_ST_OPAQUE;
+  @/
+  void hs_fact_body_follows_its_head(const struct hs_call *c, const struct hs_exchange *x)
+  {
+  }
+*/

@@ -64,9 +64,11 @@ def test_invalid_parameter_link_is_every_other_rejection(trace):
 
 
 def test_every_behaviour_has_proved_goals(trace):
+    """Every behaviour, and every named clause of a behaviour that names a rule,
+    maps to goals of the committed proof, all proved."""
     assert trace.proof.available and trace.proof.passed
     for e in trace.contracts.elements:
-        if e.kind == "behavior":
+        if e.kind == "behavior" or e.behavior:
             goals = trace.element_goals[e.key]
             assert goals is not None and goals.complete, (e.key, goals)
 

@@ -44,9 +44,12 @@ class Element:
     line: int
     text: list[str] = field(default_factory=list)   # the ACSL lines
     symbols: list[str] = field(default_factory=list)  # HS_RULE_ symbols assumed positively
+    behavior: str | None = None  # a named clause inside this behaviour
 
     @property
     def key(self) -> str:
+        if self.behavior:
+            return f"{self.function}.{self.behavior}.{self.name}"
         return f"{self.function}.{self.name}"
 
 
@@ -137,6 +140,14 @@ def _contract_elements(text: str, file: str, spec_ids: list[str],
                                    unknown, file, lineno, [line.strip()]))
             elif current is not None and line.strip():
                 current.text.append(line.strip())
+                comment = (cm.group(4) or "").strip() if cm else ""
+                rules, unknown = ids_in(comment, spec_ids)
+                if cm and (rules or unknown):
+                    # A named clause of a behaviour whose comment names rules:
+                    # its own element, so those rules link to its goals alone.
+                    out.append(Element(function, cm.group(2), cm.group(1), comment, rules,
+                                       unknown, file, lineno, [line.strip()],
+                                       behavior=current.name))
                 if line.strip().startswith("assumes"):
                     in_assumes = True
                 if in_assumes:      # an assumes clause may span several lines

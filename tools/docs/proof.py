@@ -5,7 +5,8 @@ Frama-C WP's own statistics, names every goal, which gives the goals of one
 behaviour: its ensures and assigns clauses, named or not, and its smoke test
 (`<fn>_<behaviour>_ensures`, `<fn>_<behaviour>_ensures_<name>`,
 `<fn>_wp_smoke_<behaviour>_assumes`). A named
-clause's goals are `<fn>_ensures_<name>`. Goals of the whole function
+clause's goals are `<fn>_ensures_<name>`, or `<fn>_<behaviour>_ensures_<name>`
+inside a behaviour. Goals of the whole function
 (runtime errors, complete/disjoint, callee preconditions) are counted for the
 function only.
 """
@@ -45,14 +46,18 @@ class Proof:
     def function(self, name: str) -> Goals | None:
         return self.functions.get(name)
 
-    def element(self, function: str, name: str, kind: str) -> Goals | None:
-        """Goals of one behaviour (kind "behavior") or one named clause."""
+    def element(self, function: str, name: str, kind: str,
+                behavior: str | None = None) -> Goals | None:
+        """Goals of one behaviour (kind "behavior") or one named clause, of the
+        whole contract or of a behaviour."""
         goals = self.goal_stats.get(function)
         if goals is None:
             return None
         fn, nm = re.escape(function), re.escape(name)
         if kind == "behavior":
             pattern = re.compile(rf"^(?:{fn}_{nm}_{CLAUSES}(?:_\w+)?|{fn}_wp_smoke_{nm}_assumes)$")
+        elif behavior:
+            pattern = re.compile(rf"^{fn}_{re.escape(behavior)}_{re.escape(kind)}_{nm}(?:_\d+)?$")
         else:
             pattern = re.compile(rf"^{fn}_{re.escape(kind)}_{nm}(?:_\d+)?$")
         proved = total = 0

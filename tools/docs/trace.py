@@ -113,7 +113,7 @@ def build(root: str | Path, spec_dir: str | Path | None = None, cases_dir: str |
     element_rules: dict[str, list[str]] = {}
     element_goals: dict[str, Goals | None] = {}
     for e in contracts.elements:
-        goals = proof.element(e.function, e.name, e.kind)
+        goals = proof.element(e.function, e.name, e.kind, e.behavior)
         element_goals[e.key] = goals
         element_rules[e.key] = list(e.rules)
         for token in e.unknown:

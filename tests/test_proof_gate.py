@@ -130,6 +130,16 @@ RENDER_BUGS = {
         "Crlf: __attribute__((unused));\n    need = hs_put_crlf(buf, room, need);\n"
         "    //@ assert kept_name",
         "Crlf: __attribute__((unused));\n    //@ assert kept_name"),
+    # An unknown header line without the space after its colon (WIRE-UNKNOWN-HEADER).
+    "unknown_header_no_space": (
+        "hs_put_unknown_line",
+        "need = hs_put_byte(buf, room, need, ':');\n    need = hs_put_byte(buf, room, need, ' ');\n",
+        "need = hs_put_byte(buf, room, need, ':');\n"),
+    # An unknown header's value written where its name goes (WIRE-UNKNOWN-HEADER).
+    "unknown_header_value_as_name": (
+        "hs_put_unknown_line",
+        "need = hs_put(buf, room, need, u->name, u->name_len);",
+        "need = hs_put(buf, room, need, u->value, u->name_len);"),
     # An off-by-one in the Content-Length digits (WIRE-CL-AUTO).
     "content_length_off_by_one": (
         "hs_put_length",

@@ -9,11 +9,12 @@
  * they are given; that the body is exactly the entity bytes of the chunks
  * (entity, below) and its size their sum (chunks_total); and that a head
  * changes no byte past its size and, when it fits, starts with its status
- * line (status_line) and ends with the Date line, the generated
- * Connection: close and Content-Length lines the plan asks for, and the
- * empty line (tail). The header lines in between (known, Server, unknown)
- * are checked by the unit tests and the conformance suite, which compare
- * them with the spec's examples.
+ * line (status_line) and ends with the unknown header lines (unknown_lines),
+ * then the Date line, the generated Connection: close and Content-Length
+ * lines the plan asks for, and the empty line (tail). The lines between the
+ * status line and the unknown headers (the known headers and the Server
+ * line) are checked by the unit tests and the conformance suite, which
+ * compare them with the spec's examples.
  */
 #ifndef HS_RENDER_H
 #define HS_RENDER_H
@@ -135,6 +136,33 @@
            \at(b[13 + j], L1) == \at(r->reason[j], L2)) &&
       crlf{L1}(b, 13 + \at(r->reason_len, L1));
 
+  // ---- The unknown headers (WIRE-UNKNOWN-HEADER) -------------------------
+
+  // "<name>: <value>\r\n": the name and the value as given, in array order.
+  logic integer unknown_line_length(struct hs_unknown_header *u) =
+      u->name_len + 2 + u->value_len + 2;
+  logic integer unknown_lines_length(struct hs_unknown_header *u, integer n) =
+      n <= 0 ? 0 : unknown_lines_length(u, n - 1) + unknown_line_length(u + (n - 1));
+
+  // Byte j of the line of unknown header u (an integer, as chunk_byte).
+  logic integer unknown_line_byte{L}(struct hs_unknown_header *u, integer j) =
+      j < u->name_len ? u->name[j] :
+      j == u->name_len ? ':' :
+      j == u->name_len + 1 ? ' ' :
+      j < u->name_len + 2 + u->value_len ? u->value[j - u->name_len - 2] :
+      j == u->name_len + 2 + u->value_len ? '\r' : '\n';
+
+  // At L1, b holds line i of the unknown headers u, as it was at L2, right
+  // after lines [0, i), which start at at.
+  predicate unknown_line_in{L1, L2}(hs_byte *b, integer at, struct hs_unknown_header *u, integer i) =
+      \forall integer j; 0 <= j < \at(unknown_line_length(u + i), L2) ==>
+          \at(b[at + \at(unknown_lines_length(u, i), L2) + j], L1) == unknown_line_byte{L2}(u + i, j);
+
+  // At L1, b holds from at the lines of unknown headers [0, n) as they were
+  // at L2, each right after the lines before it.
+  predicate unknown_lines{L1, L2}(hs_byte *b, integer at, struct hs_unknown_header *u, integer n) =
+      \forall integer i; 0 <= i < n ==> unknown_line_in{L1, L2}(b, at, u, i);
+
   // ---- The lines that end every head (WIRE-DATE, WIRE-CONNECTION-CLOSE,
   // WIRE-CL-AUTO) and the empty line.
 
@@ -202,6 +230,10 @@
           \result >= status_line_length(r) + tail_length(p.connection_close, p.auto_length, p.body_len) &&
           tail(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len),
                p.connection_close, p.auto_length, p.body_len, date);
+      ensures unknown: \result <= cap ==>                          // WIRE-UNKNOWN-HEADER
+          unknown_lines{Post, Pre}(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len) -
+                                        unknown_lines_length(r->unknown, r->unknown_count),
+                                   r->unknown, r->unknown_count);
     complete behaviors;
     disjoint behaviors;
 */

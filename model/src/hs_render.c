@@ -25,6 +25,82 @@
     predicate same_bytes{L1, L2}(hs_byte *src, integer from, integer n) =
         \forall integer q; from <= q < from + n ==> \at(src[q], L1) == \at(src[q], L2);
 
+    // The lines of unknown headers [0, i) end within len bytes of their start.
+    predicate unknown_ends_before{L}(struct hs_unknown_header *u, integer i, integer len) =
+        \forall integer m; 0 <= m < i ==>
+            unknown_lines_length(u, m) + unknown_line_length(u + m) <= len;
+
+    // One more unknown header line: lines [0, i) in place and line i in
+    // place make lines [0, i + 1).
+    lemma unknown_extend{L1, L2}:
+      \forall hs_byte *buf, struct hs_unknown_header *u, integer at, integer i;
+        0 <= i ==>
+        unknown_lines{L1, L2}(buf, at, u, i) ==> unknown_line_in{L1, L2}(buf, at, u, i) ==>
+        unknown_lines{L1, L2}(buf, at, u, i + 1);
+
+    // One line that lies below lim stays in place when a writer changes
+    // only bytes from lim on.
+    lemma unknown_line_kept{L1, L2, L3}:
+      \forall hs_byte *buf, struct hs_unknown_header *u, integer at, integer i, integer room,
+              integer lim, integer to;
+        lim <= room ==>
+        unknown_line_in{L1, L3}(buf, at, u, i) ==>
+        at + \at(unknown_lines_length(u, i) + unknown_line_length(u + i), L3) <= lim ==>
+        appended{L1, L2}(buf, room, lim, to) ==>
+        unknown_line_in{L2, L3}(buf, at, u, i);
+
+    // Lines that lie below lim stay in place when a writer changes only
+    // bytes from lim on.
+    lemma unknown_kept{L1, L2, L3}:
+      \forall hs_byte *buf, struct hs_unknown_header *u, integer at, integer n, integer room,
+              integer lim, integer to;
+        lim <= room ==>
+        unknown_lines{L1, L3}(buf, at, u, n) ==>
+        unknown_ends_before{L3}(u, n, lim - at) ==>
+        appended{L1, L2}(buf, room, lim, to) ==>
+        unknown_lines{L2, L3}(buf, at, u, n);
+
+    // A line's bytes are the same in two states that agree on its header
+    // (the headers are in memory the renderer's writers never change) and on
+    // its name's and value's bytes.
+    lemma unknown_byte_same{L1, L2}:
+      \forall struct hs_unknown_header *u, integer i, integer j;
+        0 <= j ==>
+        \at(u[i].name_len, L1) == \at(u[i].name_len, L2) ==>
+        \at(u[i].value_len, L1) == \at(u[i].value_len, L2) ==>
+        \at(u[i].name, L1) == \at(u[i].name, L2) ==>
+        \at(u[i].value, L1) == \at(u[i].value, L2) ==>
+        same_bytes{L2, L1}(\at(u[i].name, L1), 0, \at(u[i].name_len, L1)) ==>
+        same_bytes{L2, L1}(\at(u[i].value, L1), 0, \at(u[i].value_len, L1)) ==>
+        unknown_line_byte{L1}(u + i, j) == unknown_line_byte{L2}(u + i, j);
+
+    // From L1 to L2 no byte changed but those of buf[0 .. cap - 1].
+    predicate only_buf_changed{L1, L2}(hs_byte *buf, integer cap) =
+        \forall hs_byte *p; \separated(p, buf + (0 .. cap - 1)) ==> \at(*p, L1) == \at(*p, L2);
+
+    // So a span apart from buf kept its bytes.
+    lemma apart_unchanged{L1, L2}:
+      \forall hs_byte *buf, integer cap, hs_byte *src, integer n;
+        buf != \null ==> !null_span(src, n) ==>
+        only_buf_changed{L1, L2}(buf, cap) ==> apart(src, n, buf, cap) ==>
+        same_bytes{L1, L2}(src, 0, n);
+
+    // At L1, the pieces of the line of unknown header u, as it was at L2:
+    // the name, ": ", the value, CRLF.
+    predicate unknown_line_parts{L1, L2}(hs_byte *buf, integer at, struct hs_unknown_header *u) =
+        \let nl = \at(u->name_len, L2); \let vl = \at(u->value_len, L2);
+        (\forall integer j; 0 <= j < nl ==> \at(buf[at + j], L1) == \at(u->name[j], L2)) &&
+        \at(buf[at + nl], L1) == ':' && \at(buf[at + nl + 1], L1) == ' ' &&
+        (\forall integer j; 0 <= j < vl ==> \at(buf[at + nl + 2 + j], L1) == \at(u->value[j], L2)) &&
+        \at(buf[at + nl + 2 + vl], L1) == '\r' && \at(buf[at + nl + 3 + vl], L1) == '\n';
+
+    // The pieces make the line, byte for byte.
+    lemma unknown_line_from_parts{L1, L2}:
+      \forall hs_byte *buf, integer at, struct hs_unknown_header *u;
+        unknown_line_parts{L1, L2}(buf, at, u) ==>
+        \forall integer j; 0 <= j < \at(unknown_line_length(u), L2) ==>
+            \at(buf[at + j], L1) == unknown_line_byte{L2}(u, j);
+
     // The chunks [0, i) end at or before need (their bytes lie below need).
     predicate ends_before{L}(struct hs_chunk *k, integer i, integer need) =
         \forall integer m; 0 <= m < i ==> chunks_total(k, m) + chunk_size(k + m) <= need;
@@ -391,14 +467,88 @@ static size_t hs_put_known(hs_byte *buf, size_t room, size_t need, const struct 
     return need;
 }
 
-/* WIRE-UNKNOWN-HEADER: array order, verbatim. */
+/* WIRE-UNKNOWN-HEADER: one line, the name and the value verbatim. */
 /*@ requires writer(buf, room);
+    requires \valid_read(u) && span(u->name, u->name_len) && span(u->value, u->value_len);
+    requires !null_span(u->name, u->name_len) && !null_span(u->value, u->value_len);
+    requires apart(u->name, u->name_len, buf, room) && apart(u->value, u->value_len, buf, room);
+    requires buf == \null || \separated(u, buf + (0 .. room - 1));
+    terminates \true;
+    assigns buf[0 .. room - 1];
+    ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==> \result == need + unknown_line_length(u);
+    ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures line: buf != \null && \result <= room ==>
+        \forall integer j; 0 <= j < \old(unknown_line_length(u)) ==>
+            buf[need + j] == unknown_line_byte{Pre}(u, j);
+*/
+static size_t hs_put_unknown_line(hs_byte *buf, size_t room, size_t need,
+                                  const struct hs_unknown_header *u)
+{
+    if (u->name_len > 0u)
+        need = hs_put(buf, room, need, u->name, u->name_len);
+Colon: __attribute__((unused));
+    /*@ assert name: buf != \null && need <= room && need < SIZE_MAX ==>
+            need == \at(need, Pre) + u->name_len &&
+            \forall integer j; 0 <= j < u->name_len ==> buf[\at(need, Pre) + j] == \at(u->name[j], Pre); */
+    //@ assert grown_name: need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
+    need = hs_put_byte(buf, room, need, ':');
+    need = hs_put_byte(buf, room, need, ' ');
+    //@ assert grown_colon: need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
+Value: __attribute__((unused));
+    /*@ assert colon: buf != \null && need <= room && need < SIZE_MAX ==>
+            need == \at(need, Colon) + 2 && buf[\at(need, Colon)] == ':' && buf[\at(need, Colon) + 1] == ' '; */
+    /*@ assert name_kept: buf != \null && need <= room && need < SIZE_MAX ==>
+            \forall integer j; 0 <= j < u->name_len ==> buf[\at(need, Pre) + j] == \at(u->name[j], Pre); */
+    //@ assert as_given: same_bytes{Here, Pre}(u->value, 0, u->value_len);
+    if (u->value_len > 0u)
+        need = hs_put(buf, room, need, u->value, u->value_len);
+Crlf: __attribute__((unused));
+    /*@ assert value: buf != \null && need <= room && need < SIZE_MAX ==>
+            need == \at(need, Value) + u->value_len &&
+            \forall integer j; 0 <= j < u->value_len ==> buf[\at(need, Value) + j] == \at(u->value[j], Pre); */
+    /*@ assert below_value: buf != \null && need <= room && need < SIZE_MAX ==>
+            \forall integer q; q < \at(need, Value) ==> buf[q] == \at(buf[q], Value); */
+    //@ assert grown_value: need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
+    need = hs_put_crlf(buf, room, need);
+    //@ assert grown: need >= \at(need, Pre) && appended{Pre, Here}(buf, room, \at(need, Pre), need);
+    /*@ assert below_crlf: buf != \null && need <= room ==>
+            \forall integer q; q < \at(need, Crlf) ==> buf[q] == \at(buf[q], Crlf); */
+    //@ assert end: buf != \null && need <= room ==> crlf(buf, \at(need, Crlf));
+    /*@ assert at_value: buf != \null && need <= room ==>
+            \forall integer j; 0 <= j < u->value_len ==> buf[\at(need, Value) + j] == \at(u->value[j], Pre); */
+    /*@ assert at_colon: buf != \null && need <= room ==>
+            buf[\at(need, Colon)] == ':' && buf[\at(need, Colon) + 1] == ' '; */
+    /*@ assert at_name: buf != \null && need <= room ==>
+            \forall integer j; 0 <= j < u->name_len ==> buf[\at(need, Pre) + j] == \at(u->name[j], Pre); */
+    /*@ assert offsets: buf != \null && need <= room ==>
+            \at(need, Colon) == \at(need, Pre) + u->name_len &&
+            \at(need, Value) == \at(need, Pre) + u->name_len + 2 &&
+            \at(need, Crlf) == \at(need, Pre) + u->name_len + 2 + u->value_len; */
+    /*@ assert parts: buf != \null && need <= room ==>
+            unknown_line_parts{Here, Pre}(buf, \at(need, Pre), u); */
+    return need;
+}
+
+/* WIRE-UNKNOWN-HEADER: array order, verbatim. */
+/*@ requires writer(buf, room) && (buf == \null ==> room == 0);
     requires renderable(r);
     requires response_apart(r, buf, room);
     terminates \true;
     assigns buf[0 .. room - 1];
     ensures \result >= need;
+    ensures exact: \result < SIZE_MAX ==>
+        \result == need + unknown_lines_length(\old(r->unknown), \old(r->unknown_count));
+    ensures ends: \result < SIZE_MAX ==>
+        unknown_ends_before{Pre}(\old(r->unknown), \old(r->unknown_count), \result - need);
     ensures appended{Pre, Post}(buf, room, need, \result);
+    ensures lines: buf != \null && \result <= room ==>
+        unknown_lines{Post, Pre}(buf, need, \old(r->unknown), \old(r->unknown_count));
+    ensures bytes: buf != \null && \result <= room ==>
+        \forall integer i, j; 0 <= i < \old(r->unknown_count) &&
+                               0 <= j < \old(unknown_line_length(r->unknown + i)) ==>
+            buf[need + \old(unknown_lines_length(r->unknown, i)) + j] ==
+                unknown_line_byte{Pre}(\old(r->unknown) + i, j);
 */
 static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struct hs_response *r)
 {
@@ -407,18 +557,39 @@ static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struc
     /*@ loop invariant 0 <= i <= r->unknown_count;
         loop invariant need >= \at(need, Pre);
         loop invariant appended{Pre, Here}(buf, room, \at(need, Pre), need);
+        loop invariant exact: need < SIZE_MAX ==>
+            need == \at(need, Pre) + unknown_lines_length{Pre}(r->unknown, i);
+        loop invariant ends: need < SIZE_MAX ==>
+            unknown_ends_before{Pre}(r->unknown, i, need - \at(need, Pre));
+        loop invariant lines: buf != \null && need <= room ==>
+            unknown_lines{Here, Pre}(buf, \at(need, Pre), r->unknown, i);
         loop assigns i, need, buf[0 .. room - 1];
         loop variant r->unknown_count - i;
     */
     for (uint32_t i = 0; i < r->unknown_count; i++) {
-        const struct hs_unknown_header *u = &r->unknown[i];
-        if (u->name_len > 0u)
-            need = hs_put(buf, room, need, u->name, u->name_len);
-        need = HS_PUT_LIT(buf, room, need, HS_COLON_SP);
-        if (u->value_len > 0u)
-            need = hs_put(buf, room, need, u->value, u->value_len);
-        need = hs_put_crlf(buf, room, need);
+    Line: __attribute__((unused));
+        //@ assert !null_span(r->unknown[i].name, r->unknown[i].name_len) && !null_span(r->unknown[i].value, r->unknown[i].value_len);
+        //@ assert apart(r->unknown[i].name, r->unknown[i].name_len, buf, room);
+        //@ assert apart(r->unknown[i].value, r->unknown[i].value_len, buf, room);
+        //@ assert as_given: same_bytes{Here, Pre}(r->unknown[i].name, 0, r->unknown[i].name_len);
+        //@ assert as_given_value: same_bytes{Here, Pre}(r->unknown[i].value, 0, r->unknown[i].value_len);
+        //@ assert line_at: need < SIZE_MAX ==> need == \at(need, Pre) + unknown_lines_length{Pre}(r->unknown, i);
+        need = hs_put_unknown_line(buf, room, need, &r->unknown[i]);
+        /*@ assert written: buf != \null && need <= room ==>
+                \forall integer j; 0 <= j < unknown_line_length{Pre}(r->unknown + i) ==>
+                    buf[\at(need, Line) + j] == unknown_line_byte{Pre}(r->unknown + i, j); */
+        /*@ assert kept: buf != \null && need <= room ==>
+                unknown_lines{Here, Pre}(buf, \at(need, Pre), r->unknown, i); */
+        /*@ assert new_line: buf != \null && need <= room ==>
+                unknown_line_in{Here, Pre}(buf, \at(need, Pre), r->unknown, i); */
     }
+    /*@ assert all_lines: buf != \null && need <= room ==>
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                unknown_line_in{Here, Pre}(buf, \at(need, Pre), r->unknown, i); */
+    /*@ assert all_bytes: buf != \null && need <= room ==>
+            \forall integer i, j; 0 <= i < r->unknown_count && 0 <= j < unknown_line_length(r->unknown + i) ==>
+                buf[\at(need, Pre) + unknown_lines_length(r->unknown, i) + j] ==
+                    unknown_line_byte{Pre}(r->unknown + i, j); */
     return need;
 }
 
@@ -561,11 +732,39 @@ size_t hs_render_head(const struct hs_response *r, struct hs_plan p, const struc
 {
     size_t room = buf == NULL ? 0u : cap;
     size_t need;
+    /*@ assert unknown_apart: buf != \null ==>
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                !null_span(r->unknown[i].name, r->unknown[i].name_len) &&
+                !null_span(r->unknown[i].value, r->unknown[i].value_len) &&
+                apart(r->unknown[i].name, r->unknown[i].name_len, buf, room) &&
+                apart(r->unknown[i].value, r->unknown[i].value_len, buf, room); */
     need = hs_put_status(buf, room, r);   /* WIRE-STATUS-LINE, WIRE-VERSION-IGNORED */
 Status: __attribute__((unused));
+    //@ assert only_buf: buf != \null ==> only_buf_changed{Pre, Here}(buf, room);
+    /*@ assert headers_after_status: buf != \null ==>
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                same_bytes{Pre, Here}(r->unknown[i].name, 0, r->unknown[i].name_len) &&
+                same_bytes{Pre, Here}(r->unknown[i].value, 0, r->unknown[i].value_len); */
     need = hs_put_known(buf, room, need, r, p.server, cfg);
+Unknown: __attribute__((unused));
+    //@ assert only_buf_known: buf != \null ==> only_buf_changed{Pre, Here}(buf, room);
+    /*@ assert headers_as_given: buf != \null ==>
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                same_bytes{Pre, Here}(r->unknown[i].name, 0, r->unknown[i].name_len) &&
+                same_bytes{Pre, Here}(r->unknown[i].value, 0, r->unknown[i].value_len); */
+    /*@ assert line_bytes_as_given: buf != \null ==>
+            \forall integer i, j; 0 <= i < r->unknown_count && 0 <= j ==>
+                unknown_line_byte{Here}(r->unknown + i, j) == unknown_line_byte{Pre}(r->unknown + i, j); */
     need = hs_put_unknown(buf, room, need, r);
 Tail: __attribute__((unused));
+    /*@ assert unknown_written: buf != \null && need <= room ==>
+            unknown_lines{Here, Unknown}(buf, \at(need, Unknown), r->unknown, r->unknown_count) &&
+            need == \at(need, Unknown) + unknown_lines_length(r->unknown, r->unknown_count) &&
+            unknown_ends_before(r->unknown, r->unknown_count, need - \at(need, Unknown)); */
+    /*@ assert unknown_written_bytes: buf != \null && need <= room ==>
+            \forall integer i, j; 0 <= i < r->unknown_count && 0 <= j < unknown_line_length(r->unknown + i) ==>
+                buf[\at(need, Unknown) + unknown_lines_length(r->unknown, i) + j] ==
+                    unknown_line_byte{Unknown}(r->unknown + i, j); */
     need = hs_put_tail(buf, room, need, p.connection_close, p.auto_length, p.body_len, date);
     //@ assert appended{Status, Here}(buf, room, status_line_length(r), need);
     //@ assert 9 <= status_line_length(r) <= \at(need, Tail);
@@ -575,6 +774,22 @@ Tail: __attribute__((unused));
             \forall integer q; 0 <= q < status_line_length(r) ==> buf[q] == \at(buf[q], Status); */
     /*@ assert tail_at: buf != \null && need <= room ==>
             \at(need, Tail) == need - tail_length(p.connection_close, p.auto_length, p.body_len); */
+    /*@ assert unknown_same_lengths:
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                \at(unknown_lines_length(r->unknown, i), Unknown) == \at(unknown_lines_length(r->unknown, i), Pre) &&
+                \at(unknown_line_length(r->unknown + i), Unknown) == \at(unknown_line_length(r->unknown + i), Pre); */
+    /*@ assert unknown_bytes_from_pre: buf != \null && need <= room ==>
+            \forall integer i, j; 0 <= i < r->unknown_count && 0 <= j < unknown_line_length(r->unknown + i) ==>
+                \at(buf[\at(need, Unknown) + unknown_lines_length(r->unknown, i) + j], Tail) ==
+                    unknown_line_byte{Pre}(r->unknown + i, j); */
+    /*@ assert unknown_from_pre: buf != \null && need <= room ==>
+            \forall integer i; 0 <= i < r->unknown_count ==>
+                unknown_line_in{Tail, Pre}(buf, \at(need, Unknown), r->unknown, i); */
+    /*@ assert unknown_kept: buf != \null && need <= room ==>
+            unknown_lines{Here, Pre}(buf, \at(need, Unknown), r->unknown, r->unknown_count); */
+    /*@ assert unknown_at: buf != \null && need <= room ==>
+            \at(need, Unknown) == need - tail_length(p.connection_close, p.auto_length, p.body_len) -
+                                   unknown_lines_length(r->unknown, r->unknown_count); */
     return need;
 }
 

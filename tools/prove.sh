@@ -14,6 +14,8 @@
 #                prove from scratch, read and write no cache),
 #              PROVE_CACHE_DIR (default model/proof-cache),
 #              PROVE_SMOKE_TIMEOUT (seconds per smoke test, default 10),
+#              PROVE_PAR (WP's parallel tasks; default: two per core when
+#              provers run, 32 for an offline replay),
 #              PROVE_FCT (prove only these functions, comma-separated; the
 #              Report plugin is then skipped, since the other functions'
 #              properties stay unknown by design, and the gate reads WP's
@@ -26,7 +28,18 @@ OUT=${PROVE_OUT:-reports/proof}
 CACHE=${PROVE_CACHE:-update}
 CACHE_DIR=${PROVE_CACHE_DIR:-model/proof-cache}
 INCLUDES=${PROVE_INCLUDES:--Imodel/include}
-JOBS=$(nproc 2>/dev/null || echo 2)
+# WP advances its tasks one step per 50 ms tick, so a task spends ticks idle
+# around each prover run: a replay, which runs no prover, is bounded by how many
+# tasks it holds at once, not by the cores, and two tasks per core keep the
+# cores busy. Not more: the smoke timeout is wall-clock time, and at two per
+# core a smoke test still gets half a core for it (5 s of prover time, twice
+# what the longest proof of the model takes).
+CORES=$(nproc 2>/dev/null || echo 2)
+if [ "$CACHE" = offline ]; then
+    JOBS=${PROVE_PAR:-32}
+else
+    JOBS=${PROVE_PAR:-$(( 2 * CORES ))}
+fi
 mkdir -p "$OUT" "$CACHE_DIR"
 LOG="$OUT/wp.log"
 

@@ -60,6 +60,13 @@
         appended{L1, L2}(buf, room, lim, to) ==>
         unknown_lines{L2, L3}(buf, at, u, n);
 
+    // The lines, byte by byte.
+    lemma unknown_lines_bytes{L1, L2}:
+      \forall hs_byte *buf, struct hs_unknown_header *u, integer at, integer n;
+        unknown_lines{L1, L2}(buf, at, u, n) ==>
+        \forall integer i, j; 0 <= i < n && 0 <= j < \at(unknown_line_length(u + i), L2) ==>
+            \at(buf[at + \at(unknown_lines_length(u, i), L2) + j], L1) == unknown_line_byte{L2}(u + i, j);
+
     // A line's bytes are the same in two states that agree on its header
     // (the headers are in memory the renderer's writers never change) and on
     // its name's and value's bytes.
@@ -544,11 +551,6 @@ Crlf: __attribute__((unused));
     ensures appended{Pre, Post}(buf, room, need, \result);
     ensures lines: buf != \null && \result <= room ==>
         unknown_lines{Post, Pre}(buf, need, \old(r->unknown), \old(r->unknown_count));
-    ensures bytes: buf != \null && \result <= room ==>
-        \forall integer i, j; 0 <= i < \old(r->unknown_count) &&
-                               0 <= j < \old(unknown_line_length(r->unknown + i)) ==>
-            buf[need + \old(unknown_lines_length(r->unknown, i)) + j] ==
-                unknown_line_byte{Pre}(\old(r->unknown) + i, j);
 */
 static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struct hs_response *r)
 {
@@ -583,13 +585,6 @@ static size_t hs_put_unknown(hs_byte *buf, size_t room, size_t need, const struc
         /*@ assert new_line: buf != \null && need <= room ==>
                 unknown_line_in{Here, Pre}(buf, \at(need, Pre), r->unknown, i); */
     }
-    /*@ assert all_lines: buf != \null && need <= room ==>
-            \forall integer i; 0 <= i < r->unknown_count ==>
-                unknown_line_in{Here, Pre}(buf, \at(need, Pre), r->unknown, i); */
-    /*@ assert all_bytes: buf != \null && need <= room ==>
-            \forall integer i, j; 0 <= i < r->unknown_count && 0 <= j < unknown_line_length(r->unknown + i) ==>
-                buf[\at(need, Pre) + unknown_lines_length(r->unknown, i) + j] ==
-                    unknown_line_byte{Pre}(r->unknown + i, j); */
     return need;
 }
 

@@ -91,6 +91,18 @@ def needs_prover(stats):
     return missing
 
 
+VALID_RE = re.compile(r"^\[wp\] \[[^]]+\] Goal (\S+) : Valid .*?\((\d+)\)(?: \(cached\))?\s*$", re.M)
+
+
+def past_step_limit(log, steps):
+    """Goals a prover proved with more steps than the limit.
+
+    Z3 can finish a little past its limit. A replay takes such a cached
+    verdict as valid, but a run that may call the provers reads it as a
+    step-out and fails the goal: the proof would then depend on the mode."""
+    return [name for name, used in VALID_RE.findall(log) if int(used) > steps]
+
+
 def version(cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
@@ -111,6 +123,7 @@ def main(argv=None):
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--frama-c-status", type=int, default=0)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=0, help="the provers' step limit (0: not checked)")
     args = ap.parse_args(argv)
 
     out = pathlib.Path(args.out)
@@ -143,6 +156,10 @@ def main(argv=None):
         if uncached:
             problems.append("%d goals have no cached verdict and need a prover (first: %s)"
                             % (len(uncached), uncached[0]))
+    over = past_step_limit(log, args.steps) if args.steps else []
+    if over:
+        problems.append("%d goals were proved past the step limit of %d (first: %s)"
+                        % (len(over), args.steps, over[0]))
     if args.cache_changed:
         problems.append("the replay changed the proof cache")
     if goals["total"] == 0:

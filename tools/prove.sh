@@ -44,6 +44,7 @@ mkdir -p "$OUT" "$CACHE_DIR"
 LOG="$OUT/wp.log"
 
 SMOKE_TIMEOUT=${PROVE_SMOKE_TIMEOUT:-10}
+STEPS=400000
 
 # A smoke test passes when no prover derives false from the hypotheses; the
 # step limit bounds that search and the timeout is only a backstop, so a
@@ -51,7 +52,7 @@ SMOKE_TIMEOUT=${PROVE_SMOKE_TIMEOUT:-10}
 WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast
          -wp-model Typed -wp-literals
          -wp-smoke-tests -wp-smoke-timeout "$SMOKE_TIMEOUT" -wp-no-smoke-dead-call
-         -wp-prover cvc4,z3 -wp-steps 400000 -wp-timeout 15 -wp-par "$JOBS"
+         -wp-prover cvc4,z3 -wp-steps "$STEPS" -wp-timeout 15 -wp-par "$JOBS"
          -wp-cache "$CACHE" -wp-cache-dir "$CACHE_DIR"
          -wp-report-json "$OUT/wp-stats.json")
 GATE=(-then -report-classify -report-unclassified-unknown ERROR
@@ -84,4 +85,5 @@ if [ "$CACHE" = offline ] && [ "$(cache_digest)" != "$before" ]; then
 fi
 
 /usr/bin/python3 tools/proof_summary.py --stats "$OUT/wp-stats.json" "${REPORT_ARGS[@]}" \
-    --log "$LOG" --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT"
+    --log "$LOG" --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT" \
+    --steps "$STEPS"

@@ -25,11 +25,50 @@ def test_verdicts_within_the_limit_pass():
 
 
 def test_the_gate_fails_on_a_verdict_past_the_limit(tmp_path):
-    log = tmp_path / "wp.log"
-    log.write_text(LOG)
-    status = proof_summary.main(["--stats", str(tmp_path / "none.json"), "--no-report",
-                                 "--log", str(log), "--out", str(tmp_path / "out"),
-                                 "--steps", "400000"])
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "wp.log").write_text(LOG)
+    status = proof_summary.main(["--run", str(run), "--no-report",
+                                 "--out", str(tmp_path / "out"), "--steps", "400000"])
     summary = (tmp_path / "out" / "summary.json").read_text()
     assert status == 1
     assert "past the step limit of 400000 (first: typed_f_assert_a)" in summary
+
+
+def _goal(valid):
+    return {"wp:main": {"valid": valid, "total": 1}}
+
+
+def test_runs_merge_into_one_set_of_goals():
+    """Each function once; a lemma proven in two runs once, with its worse verdict."""
+    a = {"wp:functions": {"f": {"f_ensures": _goal(1), "wp:section": _goal(1)}},
+         "wp:axiomatics": {"": {"lemma_l": _goal(1), "wp:section": _goal(1)}}}
+    b = {"wp:functions": {"g": {"g_ensures": _goal(1), "g_assigns": _goal(1)}},
+         "wp:axiomatics": {"": {"lemma_l": _goal(0)}}}
+    merged = proof_summary.merge_stats([a, b])
+    goals, functions, lemmas, _kinds = proof_summary.summarise(merged)
+    assert functions == {"f": {"proved": 1, "total": 1}, "g": {"proved": 2, "total": 2}}
+    assert lemmas == {"l": {"proved": 0, "total": 1}}
+    assert goals == {"proved": 3, "total": 4}
+
+
+def test_a_function_proven_twice_is_refused():
+    a = {"wp:functions": {"f": {"f_ensures": _goal(1)}}}
+    import pytest
+    with pytest.raises(ValueError, match="function f was proven in two runs"):
+        proof_summary.merge_stats([a, a])
+
+
+def test_a_run_without_statistics_fails_the_gate(tmp_path):
+    """A file whose run stopped on an error (no wp-stats.json) fails the whole proof."""
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    for run in (good, bad):
+        run.mkdir()
+        (run / "wp.log").write_text("")
+    (good / "wp-stats.json").write_text('{"wp:functions": {"f": {"f_ensures": '
+                                        '{"wp:main": {"valid": 1, "total": 1}}}}}')
+    status = proof_summary.main(["--run", str(good), "--run", str(bad), "--no-report",
+                                 "--out", str(tmp_path / "out")])
+    summary = (tmp_path / "out" / "summary.json").read_text()
+    assert status == 1
+    assert "WP wrote no statistics for bad" in summary

@@ -1,8 +1,12 @@
-"""Turn a Frama-C WP run into reports/proof/summary.json and summary.md, and gate on it.
+"""Turn the Frama-C WP runs of a proof into reports/proof/summary.json and
+summary.md, and gate on them.
 
-The run passes only when every goal (smoke tests included) is proved, the
-Report plugin left no property unknown, and the log has no warning that makes
-the proof unsound. Exit status: 0 passed, 1 failed.
+tools/prove.sh proves each model file in its own run (a directory with the
+run's wp.log, WP's wp-stats.json and the Report plugin's report.json). This
+merges them into one wp.log, wp-stats.json and report.json in the output
+directory. The proof passes only when every goal (smoke tests included) is
+proved, the Report plugin left no property unknown, and no log has a warning
+that makes the proof unsound. Exit status: 0 passed, 1 failed.
 """
 import argparse
 import json
@@ -72,6 +76,38 @@ def summarise(stats):
     return {"proved": total_valid, "total": total}, functions, lemmas, kinds
 
 
+def merge_stats(runs):
+    """One wp-stats.json from the statistics of several runs.
+
+    A function is proven in the run of the file that defines it. A lemma of
+    a header that several files include is proven in each of their runs: it
+    is listed once, with the verdict of the run that did worst. The global
+    counts are those of the goals listed."""
+    functions, axiomatics = {}, {}
+    for stats in runs:
+        for fname, goals in stats.get("wp:functions", {}).items():
+            if fname in functions:
+                raise ValueError("function %s was proven in two runs" % fname)
+            functions[fname] = goals
+        for block, goals in stats.get("wp:axiomatics", {}).items():
+            merged = axiomatics.setdefault(block, {})
+            for gname, goal in goals.items():
+                if gname == "wp:section":
+                    continue
+                old = merged.get(gname)
+                if old is None or goal_counts(goal)[0] < goal_counts(old)[0]:
+                    merged[gname] = goal
+    valid = total = 0
+    for section in list(functions.values()) + list(axiomatics.values()):
+        for gname, goal in section.items():
+            if gname != "wp:section":
+                v, t = goal_counts(goal)
+                valid += v
+                total += t
+    return {"wp:global": {"wp:main": {"valid": valid, "total": total}},
+            "wp:axiomatics": axiomatics, "wp:functions": functions}
+
+
 def needs_prover(stats):
     """Goals of an offline replay that no cached verdict decided.
 
@@ -112,14 +148,13 @@ def version(cmd):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--stats", required=True)
-    ap.add_argument("--report", help="the Report plugin's JSON output")
+    ap.add_argument("--run", action="append", default=[], required=True,
+                    help="a run's directory (wp.log, wp-stats.json, report.json); repeatable")
     ap.add_argument("--no-report", action="store_true", help="a partial run: no Report plugin output")
     ap.add_argument("--offline", action="store_true",
                     help="a replay of the cache: every goal must have a cached verdict")
     ap.add_argument("--cache-changed", action="store_true",
                     help="the replay changed the cache directory")
-    ap.add_argument("--log", required=True)
     ap.add_argument("--seconds", type=int, default=0)
     ap.add_argument("--frama-c-status", type=int, default=0)
     ap.add_argument("--out", required=True)
@@ -127,32 +162,51 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     out = pathlib.Path(args.out)
-    log = pathlib.Path(args.log).read_text(errors="replace")
+    out.mkdir(parents=True, exist_ok=True)
+    runs = [pathlib.Path(r) for r in args.run]
     problems = []
-
-    stats_path = pathlib.Path(args.stats)
-    if stats_path.exists():
-        goals, functions, lemmas, kinds = summarise(json.loads(stats_path.read_text()))
+    logs, run_stats, entries = [], [], []
+    for run in runs:
+        log_path = run / "wp.log"
+        logs.append(log_path.read_text(errors="replace") if log_path.exists() else "")
+        stats_path = run / "wp-stats.json"
+        if stats_path.exists():
+            run_stats.append(json.loads(stats_path.read_text()))
+        else:
+            problems.append("WP wrote no statistics for %s (did Frama-C stop on an error? see its wp.log)"
+                            % run.name)
+        report_path = run / "report.json"
+        if args.no_report:
+            pass
+        elif report_path.exists():
+            entries += json.loads(report_path.read_text() or "[]")
+        elif stats_path.exists():
+            problems.append("the Report plugin wrote no report for %s" % run.name)
+    log = "".join(logs)
+    (out / "wp.log").write_text(log)
+    stats = None
+    try:
+        stats = merge_stats(run_stats) if run_stats else None
+    except ValueError as err:
+        problems.append(str(err))
+    if stats is not None:
+        (out / "wp-stats.json").write_text(json.dumps(stats, indent=1, sort_keys=True) + "\n")
+        goals, functions, lemmas, kinds = summarise(stats)
     else:
         goals, functions, lemmas, kinds = {"proved": 0, "total": 0}, {}, {}, {}
-        problems.append("WP wrote no statistics (did Frama-C stop on an error? see %s)" % args.log)
+    if not args.no_report:
+        (out / "report.json").write_text(json.dumps(entries, indent=1) + "\n")
 
     unknown = []
-    report_path = pathlib.Path(args.report or "")
-    if args.no_report:
-        pass
-    elif args.report and report_path.exists():
-        for entry in json.loads(report_path.read_text() or "[]"):
-            if entry.get("classid", "").endswith("unknown") or entry.get("action") == "ERROR":
-                unknown.append({k: entry.get(k) for k in ("title", "file", "line", "descr")})
-    elif not problems:
-        problems.append("the Report plugin wrote no report")
+    for entry in entries:
+        if entry.get("classid", "").endswith("unknown") or entry.get("action") == "ERROR":
+            unknown.append({k: entry.get(k) for k in ("title", "file", "line", "descr")})
 
     warnings = sorted({m for m in UNSOUND if m in log})
     failed_goals = re.findall(r"\[Failed\] (?:Goal|Smoke-test) (\S+)", log)
 
-    if args.offline and stats_path.exists():
-        uncached = needs_prover(json.loads(stats_path.read_text()))
+    if args.offline and stats is not None:
+        uncached = needs_prover(stats)
         if uncached:
             problems.append("%d goals have no cached verdict and need a prover (first: %s)"
                             % (len(uncached), uncached[0]))
@@ -165,7 +219,7 @@ def main(argv=None):
     if goals["total"] == 0:
         problems.append("no goal was generated")
     counted = sum(c["total"] for c in functions.values()) + sum(c["total"] for c in lemmas.values())
-    if stats_path.exists() and counted != goals["total"]:
+    if stats is not None and counted != goals["total"]:
         problems.append("the functions and lemmas have %d goals, WP counts %d" % (counted, goals["total"]))
     if goals["proved"] != goals["total"]:
         problems.append("%d of %d goals unproved" % (goals["total"] - goals["proved"], goals["total"]))
@@ -193,7 +247,6 @@ def main(argv=None):
             "provers": "cvc4,z3",
         },
     }
-    out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
     lines = ["# Proof of the reference model", "",

@@ -41,7 +41,6 @@ else
     JOBS=${PROVE_PAR:-$(( 2 * CORES ))}
 fi
 mkdir -p "$OUT" "$CACHE_DIR"
-LOG="$OUT/wp.log"
 
 SMOKE_TIMEOUT=${PROVE_SMOKE_TIMEOUT:-10}
 STEPS=400000
@@ -53,19 +52,17 @@ WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast -warn-signe
          -wp-model Typed -wp-literals
          -wp-smoke-tests -wp-smoke-timeout "$SMOKE_TIMEOUT" -wp-no-smoke-dead-call
          -wp-prover cvc4,z3 -wp-steps "$STEPS" -wp-timeout 15 -wp-par "$JOBS"
-         -wp-cache "$CACHE" -wp-cache-dir "$CACHE_DIR"
-         -wp-report-json "$OUT/wp-stats.json")
-GATE=(-then -report-classify -report-unclassified-unknown ERROR
-      -report-output "$OUT/report.json")
-REPORT_ARGS=(--report "$OUT/report.json")
+         -wp-cache "$CACHE" -wp-cache-dir "$CACHE_DIR")
+GATE=(-then -report-classify -report-unclassified-unknown ERROR)
+SUMMARY_ARGS=()
 if [ -n "${PROVE_FCT:-}" ]; then
     WPFLAGS+=(-wp-fct "$PROVE_FCT")
     GATE=()
-    REPORT_ARGS=(--no-report)
+    SUMMARY_ARGS+=(--no-report)
 fi
 
 if [ "$CACHE" = offline ]; then
-    REPORT_ARGS+=(--offline)
+    SUMMARY_ARGS+=(--offline)
 fi
 
 # A digest of the cache directory: a replay must leave it as it was.
@@ -74,16 +71,35 @@ cache_digest() {
 }
 before=$(cache_digest)
 
-rm -f "$OUT/wp-stats.json" "$OUT/report.json"
+# One Frama-C run per model file. WP gives every goal of a run all the lemmas
+# of that run as hypotheses, needed or not; a run per file keeps each goal's
+# context to the lemmas of its own file and the headers it includes
+# (spec 7.3). A call into another file uses the callee's contract, which the
+# callee's own run proves.
+RUNS="$OUT/runs"
+rm -rf "$RUNS" "$OUT/wp-stats.json" "$OUT/report.json"
+frama_status=0
 start=$(date +%s)
-# shellcheck disable=SC2086
-frama-c -cpp-extra-args="$INCLUDES" $SRC "${WPFLAGS[@]}" "${GATE[@]}" > "$LOG" 2>&1
-frama_status=$?
+for src in $SRC; do
+    run="$RUNS/$(basename "$src" .c)"
+    mkdir -p "$run"
+    report=()
+    if [ ${#GATE[@]} -gt 0 ]; then
+        report=("${GATE[@]}" -report-output "$run/report.json")
+    fi
+    frama-c -cpp-extra-args="$INCLUDES" "$src" "${WPFLAGS[@]}" -wp-report-json "$run/wp-stats.json" \
+        "${report[@]}" > "$run/wp.log" 2>&1
+    status=$?
+    [ "$status" -ne 0 ] && frama_status=$status
+    SUMMARY_ARGS+=(--run "$run")
+done
 seconds=$(( $(date +%s) - start ))
 if [ "$CACHE" = offline ] && [ "$(cache_digest)" != "$before" ]; then
-    REPORT_ARGS+=(--cache-changed)
+    SUMMARY_ARGS+=(--cache-changed)
 fi
 
-/usr/bin/python3 tools/proof_summary.py --stats "$OUT/wp-stats.json" "${REPORT_ARGS[@]}" \
-    --log "$LOG" --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT" \
-    --steps "$STEPS"
+/usr/bin/python3 tools/proof_summary.py "${SUMMARY_ARGS[@]}" \
+    --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT" --steps "$STEPS"
+status=$?
+rm -rf "$RUNS"
+exit $status

@@ -1,0 +1,22 @@
+"""tools/prune_cache.py drops exactly the cached valid verdicts past the step limit."""
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import prune_cache  # noqa: E402
+
+
+def test_only_valid_verdicts_past_the_limit_are_dropped(tmp_path):
+    entries = {
+        "over": {"prover": "Z3:4.8.12", "verdict": "valid", "time": 0.2, "steps": 408816},
+        "within": {"prover": "Z3:4.8.12", "verdict": "valid", "time": 0.1, "steps": 80889},
+        "stepout": {"prover": "CVC4:1.8", "verdict": "stepout", "time": 2.0, "steps": 400001},
+        "qed": {"prover": "CVC4:1.8", "verdict": "valid", "time": 0.1},
+    }
+    for name, entry in entries.items():
+        (tmp_path / (name + ".json")).write_text(json.dumps(entry))
+    assert prune_cache.main(["--steps", "400000", str(tmp_path)]) == 0
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == ["qed", "stepout", "within"]

@@ -4,6 +4,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("mutate", ROOT / "tools" / "mutate.py")
 mutate = importlib.util.module_from_spec(_spec)
@@ -105,8 +107,9 @@ def test_operators_on_snippet():
     _check_single_edit(SNIPPET, ms)
 
 
-def test_render_operators():
-    ms = _gen(RENDER, "hs_render.c")
+@pytest.mark.parametrize("name", ["hs_render.c", "hs_head.c", "hs_known.c", "hs_body.c", "hs_write.c"])
+def test_render_operators(name):
+    ms = _gen(RENDER, name)
     ops = {(m.operator, m.line, m.old, m.new) for m in ms}
     assert ("length", 1, "sizeof(lit) - 1u", "sizeof(lit)") in ops
     assert ("length", 8, "nd", "nd - 1") in ops

@@ -87,7 +87,7 @@ def test_replay_with_a_missing_verdict_is_rejected(tmp_path):
 
 
 def test_unmodified_decimal_passes(tmp_path):
-    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function="hs_decimal")
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_write.c", function="hs_decimal")
     assert run.returncode == 0, run.stdout + run.stderr
     assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
 
@@ -96,13 +96,24 @@ def test_seeded_off_by_one_in_the_digits_is_rejected(tmp_path):
     """10 spelled with one digit: the numeral of a Content-Length is wrong."""
     summary = prove_seeded(tmp_path, "while (n < 20u && v >= hs_pow10_at(n))",
                            "while (n < 20u && v > hs_pow10_at(n))",
-                           source="hs_render.c", function="hs_decimal")
+                           source="hs_write.c", function="hs_decimal")
     assert summary["failed_goals"], summary
 
 
+# The model file of each renderer function a seeded bug changes.
+RENDER_SOURCE = {
+    "hs_render_body": "hs_body.c",
+    "hs_name_at": "hs_write.c",
+    "hs_put_known": "hs_known.c",
+    "hs_put_known_line": "hs_known.c",
+    "hs_put_server": "hs_known.c",
+}
+
 # Seeded bugs in the renderer: each breaks bytes its contract states, and each
-# runs the proof of the one function it changes:
-# (function, what the code says, what the seeded bug says instead).
+# runs the proof of the one function it changes (in hs_head.c unless
+# RENDER_SOURCE says otherwise):
+# (function, what the code says, what the seeded bug says instead[, the file
+# under model/ the bug is seeded in, when it is not the function's own]).
 RENDER_BUGS = {
     # A byte range copied from one byte too far: the body is not the chunks' bytes (WIRE-BODY).
     "body_chunk_off_by_one": (
@@ -140,6 +151,34 @@ RENDER_BUGS = {
         "hs_put_unknown_line",
         "need = hs_put(buf, room, need, u->name, u->name_len);",
         "need = hs_put(buf, room, need, u->value, u->name_len);"),
+    # A misspelt known header name in the SDK's list the C table is built from:
+    # the table no longer holds the names of spec 01, section 1.4 (WIRE-KNOWN-HEADER).
+    "known_header_name_misspelt": (
+        "hs_name_at",
+        '"Retry-After"',
+        '"Retry-after"',
+        "include/hs_sdk.h"),
+    # An empty known header written as "Name: " CRLF (WIRE-KNOWN-EMPTY-OMITTED).
+    "known_header_empty_written": (
+        "hs_put_known_line",
+        "    if (h->len == 0u) {\n",
+        "    if (h->len == 0u && id < 0) {\n"),
+    # A known header's value with its last byte dropped (WIRE-KNOWN-HEADER).
+    "known_header_value_short": (
+        "hs_put_known_line",
+        "need = hs_put(buf, room, need, h->value, h->len);",
+        "need = hs_put(buf, room, need, h->value, h->len - 1u);"),
+    # The application's Date slot written among the known headers: two Date
+    # lines (WIRE-DATE).
+    "known_date_slot_written": (
+        "hs_put_known",
+        "        if (i == HttpHeaderDate)\n            continue;\n",
+        ""),
+    # No space between the application's Server value and the token (WIRE-SERVER).
+    "server_line_no_space": (
+        "hs_put_server",
+        "    if (server == HS_SERVER_APP_TOKEN)\n        need = hs_put_byte(buf, room, need, ' ');\n",
+        ""),
     # An off-by-one in the Content-Length digits (WIRE-CL-AUTO).
     "content_length_off_by_one": (
         "hs_put_length",
@@ -148,18 +187,21 @@ RENDER_BUGS = {
 }
 
 
-@pytest.mark.parametrize("function", sorted({f for f, _, _ in RENDER_BUGS.values()}))
+@pytest.mark.parametrize("function", sorted({bug[0] for bug in RENDER_BUGS.values()}))
 def test_unmodified_renderer_function_passes(tmp_path, function):
     """The same proof of the unmodified function passes: a seeded bug's rejection is its own."""
-    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_render.c", function=function)
+    run, summary = prove_copy(tmp_path, lambda s: s, function=function,
+                              source=RENDER_SOURCE.get(function, "hs_head.c"))
     assert run.returncode == 0, run.stdout + run.stderr
     assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
 
 
 @pytest.mark.parametrize("bug", sorted(RENDER_BUGS))
 def test_seeded_renderer_bug_is_rejected(tmp_path, bug):
-    function, good, bad = RENDER_BUGS[bug]
-    summary = prove_seeded(tmp_path, good, bad, source="hs_render.c", function=function)
+    function, good, bad, *edit = RENDER_BUGS[bug]
+    summary = prove_seeded(tmp_path, good, bad, function=function,
+                           source=RENDER_SOURCE.get(function, "hs_head.c"),
+                           edit=edit[0] if edit else None)
     assert summary["failed_goals"], summary
 
 

@@ -93,12 +93,12 @@ def test_a_stale_entry_is_a_problem(tmp_path):
 
 def test_a_missing_reason_is_a_problem(tmp_path):
     text = TABLE.read_text(encoding="utf-8")
-    start = text.index("[uncontracted.WIRE-KNOWN-HEADER]")
+    start = text.index("[uncontracted.FLAG-BUFFER-DATA]")
     end = text.index("[uncontracted.", start + 1)
     table = tmp_path / "traceability.toml"
     table.write_text(text[:start] + text[end:], encoding="utf-8")
     problems = build(ROOT, table=table).problems
-    assert any(p.startswith("WIRE-KNOWN-HEADER: modelled, but no contract names it") for p in problems), problems
+    assert any(p.startswith("FLAG-BUFFER-DATA: modelled, but no contract names it") for p in problems), problems
 
 
 def test_a_rule_without_case_or_reason_is_a_problem(tmp_path):

@@ -11,7 +11,7 @@ separately; the score counts the suite only.
     /usr/bin/python3 tools/mutate.py                 # all mutants
     /usr/bin/python3 tools/mutate.py --list          # print the mutants, run nothing
     /usr/bin/python3 tools/mutate.py --limit 40 --operators rel,errcode --file hs_check.c
-    /usr/bin/python3 tools/mutate.py --file hs_render.c --update   # one file again, the rest kept
+    /usr/bin/python3 tools/mutate.py --file hs_head.c --update   # one file again, the rest kept
 
 Writes reports/mutation/summary.json and summary.md; per-mutant work goes to
 build/mutants/<n>/. Survivors judged equivalent are listed, with a reason, in
@@ -151,6 +151,8 @@ REL_RE = re.compile(r"<=|>=|==|!=|<<=?|>>=?|->|<|>")
 # step `return hs_put...(...);`. A declaration (`size_t need = ...`) is left alone.
 PUT_STMT_RE = re.compile(r"^(\s*)((?:\w+\s*=\s*)?(?:hs_put\w*|HS_PUT_LIT)\s*\(.*\)\s*;)\s*$")
 PUT_RETURN_RE = re.compile(r"^(\s*)(return\s+((?:hs_put\w*|HS_PUT_LIT)\s*\(.*\))\s*;)\s*$")
+# The files whose code writes the bytes of a response through hs_put.
+RENDER_FILES = ("hs_render.c", "hs_head.c", "hs_known.c", "hs_body.c", "hs_write.c")
 RET_RULE_RE = re.compile(r"return\s+HS_RULE_\w+\s*;")
 RET_BOOL_RE = re.compile(r"return\s+([01])\s*;")
 
@@ -160,7 +162,7 @@ def generate(path: Path, text: str | None = None, rel: str | None = None) -> lis
     if text is None:
         text = path.read_text()
     rel = rel or str(path)
-    is_render = path.name == "hs_render.c"
+    is_render = path.name in RENDER_FILES
     out: list[Mutant] = []
     prev_code = ""
     for no, line, lm, code in _code_lines(text):
@@ -187,7 +189,7 @@ def generate(path: Path, text: str | None = None, rel: str | None = None) -> lis
                 re.search(r"\b(if|\|\||&&)\b|^\s*\(|\)$", prev_code)
             if single or braceless:
                 found.append(Mutant("skip-check", rel, no, m.start(), m.group(0), ";"))
-        # headers (hs_render.c): dropped, duplicated, wrong length
+        # the writers of the bytes (RENDER_FILES): dropped, duplicated, wrong length
         if is_render:
             pm = PUT_STMT_RE.match(code)
             if pm and not stripped.startswith("static"):

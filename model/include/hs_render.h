@@ -8,19 +8,18 @@
  * The proof shows these functions never read or write outside the spans
  * they are given; that the body is exactly the entity bytes of the chunks
  * (entity, below) and its size their sum (chunks_total); and that a head
- * changes no byte past its size and, when it fits, starts with its status
- * line (status_line) and ends with the unknown header lines (unknown_lines),
- * then the Date line, the generated Connection: close and Content-Length
- * lines the plan asks for, and the empty line (tail). The lines between the
- * status line and the unknown headers (the known headers and the Server
- * line) are checked by the unit tests and the conformance suite, which
- * compare them with the spec's examples.
+ * changes no byte past its size and, when it fits, is its status line
+ * (status_line), the known slots in id order with the Server line the plan
+ * chose (known_lines), the unknown header lines (unknown_lines), then the
+ * Date line, the generated Connection: close and Content-Length lines the
+ * plan asks for, and the empty line (tail), head_length bytes in all.
  */
 #ifndef HS_RENDER_H
 #define HS_RENDER_H
 
 #include "hs_types.h"
 #include "hs_logic.h"
+#include "hs_header_names.h"
 
 /*@
   // The output buffer: none (measure only) or cap writable bytes.
@@ -136,6 +135,83 @@
            \at(b[13 + j], L1) == \at(r->reason[j], L2)) &&
       crlf{L1}(b, 13 + \at(r->reason_len, L1));
 
+  // ---- The known headers (WIRE-KNOWN-HEADER, WIRE-KNOWN-EMPTY-OMITTED) ---
+
+  // "<name>: <value>\r\n" for known header h of id id: its wire name
+  // (hs_header_names.h), the value as given; no line when the value is empty.
+  logic integer known_line_length(struct hs_known_header *h, integer id) =
+      h->len == 0 ? 0 : known_name_length(id) + 2 + h->len + 2;
+
+  // Byte j of that line (an integer, as chunk_byte).
+  logic integer known_line_byte{L}(struct hs_known_header *h, integer id, integer j) =
+      j < known_name_length(id) ? known_name_byte(id, j) :
+      j == known_name_length(id) ? ':' :
+      j == known_name_length(id) + 1 ? ' ' :
+      j < known_name_length(id) + 2 + h->len ? h->value[j - known_name_length(id) - 2] :
+      j == known_name_length(id) + 2 + h->len ? '\r' : '\n';
+
+  // ---- The Server line (WIRE-SERVER, WIRE-SERVER-DISABLED) ---------------
+
+  // What the plan puts after "Server: ": the application's value (APP,
+  // APP_TOKEN), one space (APP_TOKEN), the product token (TOKEN, APP_TOKEN).
+  logic integer server_app_length(struct hs_known_header *h, integer server) =
+      server == HS_SERVER_APP || server == HS_SERVER_APP_TOKEN ? h->len : 0;
+  logic integer server_space_length(integer server) = server == HS_SERVER_APP_TOKEN ? 1 : 0;
+  logic integer server_token_length(struct hs_config *cfg, integer server) =
+      server == HS_SERVER_TOKEN || server == HS_SERVER_APP_TOKEN ? cfg->token_len : 0;
+
+  // "Server: ", those parts, CRLF; no line for HS_SERVER_NONE.
+  logic integer server_line_length(struct hs_known_header *h, integer server, struct hs_config *cfg) =
+      server == HS_SERVER_NONE ? 0 :
+      8 + server_app_length(h, server) + server_space_length(server) +
+      server_token_length(cfg, server) + 2;
+
+  logic integer server_name_byte(integer j) =
+      j == 0 ? 'S' : j == 1 ? 'e' : j == 2 ? 'r' : j == 3 ? 'v' : j == 4 ? 'e' : j == 5 ? 'r' :
+      j == 6 ? ':' : ' ';
+
+  // Byte j of the Server line.
+  logic integer server_line_byte{L}(struct hs_known_header *h, integer server, struct hs_config *cfg,
+                                    integer j) =
+      \let a = 8 + server_app_length(h, server);
+      \let s = a + server_space_length(server);
+      \let t = s + server_token_length(cfg, server);
+      j < 8 ? server_name_byte(j) :
+      j < a ? h->value[j - 8] :
+      j < s ? ' ' :
+      j < t ? cfg->token[j - s] :
+      j == t ? '\r' : '\n';
+
+  // ---- The known slots in id order (WIRE-HEADER-ORDER) -------------------
+
+  // Slot id of the head: none for Date (WIRE-DATE writes it at the end),
+  // the Server line for Server, else the known header line.
+  logic integer known_slot_length(struct hs_response *r, integer server, struct hs_config *cfg,
+                                  integer id) =
+      id == HttpHeaderDate ? 0 :
+      id == HttpHeaderServer ? server_line_length(r->known + id, server, cfg) :
+      known_line_length(r->known + id, id);
+  logic integer known_slots_length(struct hs_response *r, integer server, struct hs_config *cfg,
+                                   integer n) =
+      n <= 0 ? 0 : known_slots_length(r, server, cfg, n - 1) + known_slot_length(r, server, cfg, n - 1);
+  logic integer known_slot_byte{L}(struct hs_response *r, integer server, struct hs_config *cfg,
+                                   integer id, integer j) =
+      id == HttpHeaderServer ? server_line_byte(r->known + id, server, cfg, j) :
+      known_line_byte(r->known + id, id, j);
+
+  // At L1, b holds slot i of r, as it was at L2, right after slots [0, i),
+  // which start at at.
+  predicate known_slot_in{L1, L2}(hs_byte *b, integer at, struct hs_response *r, integer server,
+                                  struct hs_config *cfg, integer i) =
+      \forall integer j; 0 <= j < \at(known_slot_length(r, server, cfg, i), L2) ==>
+          \at(b[at + \at(known_slots_length(r, server, cfg, i), L2) + j], L1) ==
+              known_slot_byte{L2}(r, server, cfg, i, j);
+
+  // At L1, b holds from at the slots [0, n) of r as they were at L2.
+  predicate known_lines{L1, L2}(hs_byte *b, integer at, struct hs_response *r, integer server,
+                                struct hs_config *cfg, integer n) =
+      \forall integer i; 0 <= i < n ==> known_slot_in{L1, L2}(b, at, r, server, cfg, i);
+
   // ---- The unknown headers (WIRE-UNKNOWN-HEADER) -------------------------
 
   // "<name>: <value>\r\n": the name and the value as given, in array order.
@@ -210,6 +286,17 @@
       crlf(b, at + tail_length(close, length, len) - 2);
 */
 
+/*@
+  // ---- The whole head -----------------------------------------------------
+
+  // Its size: the status line, the known slots, the unknown header lines,
+  // and the tail.
+  logic integer head_length(struct hs_response *r, struct hs_plan p, struct hs_config *cfg) =
+      status_line_length(r) + known_slots_length(r, p.server, cfg, HttpHeaderResponseMaximum) +
+      unknown_lines_length(r->unknown, r->unknown_count) +
+      tail_length(p.connection_close, p.auto_length, p.body_len);
+*/
+
 /*@ requires renderable(r);
     requires \valid_read(cfg) && span(cfg->token, cfg->token_len) && !null_span(cfg->token, cfg->token_len);
     requires out_buffer(buf, cap) && cap < SIZE_MAX;
@@ -218,6 +305,7 @@
     terminates \true;
     assigns buf[0 .. cap - 1];
     ensures \result >= status_line_length(r);
+    ensures length: \result < SIZE_MAX ==> \result == head_length(r, p, cfg);
 
     behavior measure:               // count only
       assumes buf == \null;
@@ -226,6 +314,8 @@
       assumes buf != \null;
       ensures only_head: appended{Pre, Post}(buf, cap, 0, \result);
       ensures status: \result <= cap ==> status_line{Post, Pre}(buf, r);  // WIRE-STATUS-LINE, WIRE-VERSION-IGNORED
+      ensures known: \result <= cap ==>       // WIRE-KNOWN-HEADER, WIRE-KNOWN-EMPTY-OMITTED, WIRE-SERVER, WIRE-SERVER-DISABLED, WIRE-HEADER-ORDER
+          known_lines{Post, Pre}(buf, status_line_length(r), r, p.server, cfg, HttpHeaderResponseMaximum);
       ensures ends: \result <= cap ==>                             // WIRE-DATE, WIRE-CONNECTION-CLOSE, WIRE-CL-AUTO
           \result >= status_line_length(r) + tail_length(p.connection_close, p.auto_length, p.body_len) &&
           tail(buf, \result - tail_length(p.connection_close, p.auto_length, p.body_len),

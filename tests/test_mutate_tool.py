@@ -250,3 +250,11 @@ def test_update_keeps_the_other_files_and_refuses_a_stale_summary(tmp_path):
     (tmp_path / "summary.json").write_text(json.dumps(mutate.summarise(rows[1:], {}, 1.0, [])))
     with pytest.raises(ValueError, match="have no result in the last run"):
         mutate.kept_results(tmp_path, check + render, render)
+
+
+def test_a_writer_definition_is_not_a_call():
+    """The line that defines hs_put (no longer static) gets no length mutant."""
+    text = ("size_t hs_put(hs_byte *buf, size_t room, size_t need, const hs_byte *src, size_t n)\n"
+            "{\n    return hs_put(buf, room, need, src, n);\n}\n")
+    ms = _gen(text, "hs_write.c")
+    assert [m.line for m in ms if m.operator == "length"] == [3, 3]

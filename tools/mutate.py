@@ -151,6 +151,8 @@ REL_RE = re.compile(r"<=|>=|==|!=|<<=?|>>=?|->|<|>")
 # step `return hs_put...(...);`. A declaration (`size_t need = ...`) is left alone.
 PUT_STMT_RE = re.compile(r"^(\s*)((?:\w+\s*=\s*)?(?:hs_put\w*|HS_PUT_LIT)\s*\(.*\)\s*;)\s*$")
 PUT_RETURN_RE = re.compile(r"^(\s*)(return\s+((?:hs_put\w*|HS_PUT_LIT)\s*\(.*\))\s*;)\s*$")
+# The head of a function's declaration or definition: `size_t hs_put(...`.
+DEFINITION_RE = re.compile(r"^(?:static\s+)?(?:const\s+)?\w+\s+\**\w+\s*\((?:const\s+)?\w+(?:\s+|\s*\*+\s*)\w+\s*[,)]")
 # The files whose code writes the bytes of a response through hs_put.
 RENDER_FILES = ("hs_render.c", "hs_head.c", "hs_known.c", "hs_body.c", "hs_write.c")
 RET_RULE_RE = re.compile(r"return\s+HS_RULE_\w+\s*;")
@@ -206,7 +208,9 @@ def generate(path: Path, text: str | None = None, rel: str | None = None) -> lis
                 found.append(Mutant("dup-put", rel, no, col, stmt,
                                     "{ need = %s; return %s; }" % (call, call)))
             for m in re.finditer(r"\bhs_put\s*\(", code):
-                if stripped.startswith("static") or stripped.startswith("#define"):
+                # a declaration or definition of a writer, not a call
+                if stripped.startswith("static") or stripped.startswith("#define") or \
+                        DEFINITION_RE.match(stripped):
                     continue
                 op = code.index("(", m.start())
                 cl = _match_paren(code, op)

@@ -205,8 +205,7 @@ prove-replay: deps
 prove-rebuild: deps
 	rm -rf $(BUILD)/proof-cache-new
 	-PROVE_CACHE=update PROVE_CACHE_DIR=$(BUILD)/proof-cache-new tools/prove.sh
-	PROVE_CACHE=update PROVE_CACHE_DIR=$(BUILD)/proof-cache-new tools/prove.sh
-	$(PYTHON) tools/prune_cache.py --steps 400000 $(BUILD)/proof-cache-new
+	PROVE_CACHE=update PROVE_PRUNE=1 PROVE_CACHE_DIR=$(BUILD)/proof-cache-new tools/prove.sh
 	PROVE_CACHE=offline PROVE_CACHE_DIR=$(BUILD)/proof-cache-new PROVE_OUT=$(BUILD)/proof-rebuilt tools/prove.sh
 	rm -rf model/proof-cache && cp -r $(BUILD)/proof-cache-new model/proof-cache
 

@@ -1,7 +1,10 @@
 """tools/proof_summary.py on logs written for the purpose: its gate checks that
 need no proof run."""
+import json
 import pathlib
 import sys
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -39,11 +42,20 @@ def _goal(valid):
     return {"wp:main": {"valid": valid, "total": 1}}
 
 
+def _stats(goals, total=None):
+    """One run's statistics: function f with these goals; WP's own total."""
+    total = len(goals) if total is None else total
+    valid = sum(g["wp:main"]["valid"] for g in goals.values())
+    return {"wp:global": {"wp:main": {"valid": valid, "total": total}}, "wp:functions": {"f": goals}}
+
+
 def test_runs_merge_into_one_set_of_goals():
     """Each function once; a lemma proven in two runs once, with its worse verdict."""
-    a = {"wp:functions": {"f": {"f_ensures": _goal(1), "wp:section": _goal(1)}},
+    a = {"wp:global": {"wp:main": {"valid": 2, "total": 2}},
+         "wp:functions": {"f": {"f_ensures": _goal(1), "wp:section": _goal(1)}},
          "wp:axiomatics": {"": {"lemma_l": _goal(1), "wp:section": _goal(1)}}}
-    b = {"wp:functions": {"g": {"g_ensures": _goal(1), "g_assigns": _goal(1)}},
+    b = {"wp:global": {"wp:main": {"valid": 2, "total": 3}},
+         "wp:functions": {"g": {"g_ensures": _goal(1), "g_assigns": _goal(1)}},
          "wp:axiomatics": {"": {"lemma_l": _goal(0)}}}
     merged = proof_summary.merge_stats([a, b])
     goals, functions, lemmas, _kinds = proof_summary.summarise(merged)
@@ -54,7 +66,6 @@ def test_runs_merge_into_one_set_of_goals():
 
 def test_a_function_proven_twice_is_refused():
     a = {"wp:functions": {"f": {"f_ensures": _goal(1)}}}
-    import pytest
     with pytest.raises(ValueError, match="function f was proven in two runs"):
         proof_summary.merge_stats([a, a])
 
@@ -65,10 +76,21 @@ def test_a_run_without_statistics_fails_the_gate(tmp_path):
     for run in (good, bad):
         run.mkdir()
         (run / "wp.log").write_text("")
-    (good / "wp-stats.json").write_text('{"wp:functions": {"f": {"f_ensures": '
-                                        '{"wp:main": {"valid": 1, "total": 1}}}}}')
+    (good / "wp-stats.json").write_text(json.dumps(_stats({"f_ensures": _goal(1)})))
     status = proof_summary.main(["--run", str(good), "--run", str(bad), "--no-report",
                                  "--out", str(tmp_path / "out")])
     summary = (tmp_path / "out" / "summary.json").read_text()
     assert status == 1
     assert "WP wrote no statistics for bad" in summary
+
+
+def test_a_goal_missing_from_the_listing_fails_the_gate(tmp_path):
+    """WP counts a goal the per-function listing lacks: the counts disagree."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "wp.log").write_text("")
+    (run / "wp-stats.json").write_text(json.dumps(_stats({"f_ensures": _goal(1)}, total=2)))
+    status = proof_summary.main(["--run", str(run), "--no-report", "--out", str(tmp_path / "out")])
+    summary = (tmp_path / "out" / "summary.json").read_text()
+    assert status == 1
+    assert "the functions and lemmas have 1 goals, WP counts 2" in summary

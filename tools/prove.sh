@@ -16,6 +16,9 @@
 #              PROVE_SMOKE_TIMEOUT (seconds per smoke test, default 10),
 #              PROVE_PAR (WP's parallel tasks; default: two per core when
 #              provers run, 32 for an offline replay),
+#              PROVE_PRUNE (non-empty: after a passing run, drop from the
+#              cache the verdicts proved past the step limit, as
+#              tools/prune_cache.py says),
 #              PROVE_FCT (prove only these functions, comma-separated; the
 #              Report plugin is then skipped, since the other functions'
 #              properties stay unknown by design, and the gate reads WP's
@@ -108,4 +111,8 @@ fi
     --seconds "$seconds" --frama-c-status "$frama_status" --out "$OUT"
 status=$?
 rm -rf "$RUNS"
+# make prove-rebuild: after its second run, drop those verdicts from the cache.
+if [ -n "${PROVE_PRUNE:-}" ] && [ "$status" -eq 0 ]; then
+    /usr/bin/python3 tools/prune_cache.py --steps "$STEPS" "$CACHE_DIR" || status=1
+fi
 exit $status

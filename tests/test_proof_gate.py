@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(shutil.which("frama-c") is None,
 def prove_copy(tmp_path, mutate, cache="none", source="hs_check.c", function="hs_rule_error",
                edit=None):
     """Copy the model, apply mutate(text) to edit (a path under model/, by default
-    the source), prove function of source only."""
+    the source), prove function of source only (all of source when function is None)."""
     model = tmp_path / "model"
     shutil.copytree(ROOT / "model", model, ignore=shutil.ignore_patterns("proof-cache", "tests"))
     check = model / "src" / source
@@ -28,9 +28,11 @@ def prove_copy(tmp_path, mutate, cache="none", source="hs_check.c", function="hs
                PROVE_SRC=str(check),
                PROVE_INCLUDES="-I%s" % (model / "include"),
                PROVE_OUT=str(tmp_path / "out"),
-               PROVE_FCT=function,
                PROVE_CACHE=cache,
                PROVE_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("PROVE_FCT", None)
+    if function is not None:
+        env["PROVE_FCT"] = function
     run = subprocess.run([str(ROOT / "tools" / "prove.sh")], env=env, capture_output=True,
                          text=True, timeout=600)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -235,3 +237,34 @@ def test_fact_fails_without_its_rule(tmp_path, fact):
     good, bad = FACT_SEEDS[fact]
     summary = prove_seeded(tmp_path, good, bad, function=fact, edit="include/hs_logic.h")
     assert summary["failed_goals"], summary
+
+
+# The facts of hs_head_facts.c about the header lines of a head: each seed
+# drops what one of them rests on, and exactly the lemmas that rest on it fail.
+HEAD_FACT_SEEDS = {
+    # WIRE-FIELD-BYTES without CR: a header value could carry a CR into its line.
+    "field_bytes_without_cr": (
+        "(p[i] == 0 || p[i] == 10 || p[i] == 13)",
+        "(p[i] == 0 || p[i] == 10)",
+        "include/hs_logic.h",
+        ["typed_lemma_head_known_slot", "typed_lemma_head_unknown_line"]),
+    # The Date slot given a line among the known headers: a second Date field (WIRE-DATE).
+    "date_slot_has_a_line": (
+        "      id == HttpHeaderDate ? 0 :\n",
+        "",
+        "include/hs_render.h",
+        ["typed_lemma_head_known_slot_fields"]),
+}
+
+
+def test_head_facts_hold(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s, source="hs_head_facts.c", function=None)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+@pytest.mark.parametrize("seed", sorted(HEAD_FACT_SEEDS))
+def test_head_fact_fails_without_its_rule(tmp_path, seed):
+    good, bad, edit, failing = HEAD_FACT_SEEDS[seed]
+    summary = prove_seeded(tmp_path, good, bad, source="hs_head_facts.c", function=None, edit=edit)
+    assert summary["failed_goals"] == failing, summary

@@ -22,7 +22,10 @@
 #              PROVE_FCT (prove only these functions, comma-separated; the
 #              Report plugin is then skipped, since the other functions'
 #              properties stay unknown by design, and the gate reads WP's
-#              statistics and log only).
+#              statistics and log only),
+#              PROVE_PROP (prove only the properties of these names,
+#              comma-separated, e.g. lemmas; the Report plugin is skipped
+#              as with PROVE_FCT).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +63,11 @@ GATE=(-then -report-classify -report-unclassified-unknown ERROR)
 SUMMARY_ARGS=()
 if [ -n "${PROVE_FCT:-}" ]; then
     WPFLAGS+=(-wp-fct "$PROVE_FCT")
+fi
+if [ -n "${PROVE_PROP:-}" ]; then
+    WPFLAGS+=(-wp-prop "$PROVE_PROP")
+fi
+if [ -n "${PROVE_FCT:-}${PROVE_PROP:-}" ]; then
     GATE=()
     SUMMARY_ARGS+=(--no-report)
 fi

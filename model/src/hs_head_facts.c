@@ -1,14 +1,14 @@
 /*
- * hs_head_facts.c: facts the specification promises of the header lines of
- * a head an accepted call renders (spec 7.4), proven from chapter 03's
- * definitions in logic (hs_render.h) and the checks' (hs_logic.h). Lemmas
- * only: this file generates no code, and its lemmas weigh on no other
- * file's goals (spec 7.3).
+ * hs_head_facts.c: what the specification promises of every head an
+ * accepted call renders, as bytes (spec 7.4): no NUL, and CR and LF only as
+ * line ends; one empty line, the last; one Date field; one Server field when
+ * the plan has a Server line, none otherwise. hs_fact_head_lines states and
+ * proves it of the head hs_render_head describes (hs_head_facts.h). Ghost
+ * code and lemmas only: this file generates no code, and its lemmas weigh
+ * on no other file's goals (spec 7.3).
  *
- * Of each known slot and each unknown header line, where hs_render_head's
- * contract places them: plain bytes, then CRLF (no NUL, CR or LF inside,
- * since WIRE-FIELD-BYTES keeps them out of what the application gives);
- * content in each; which of them begins a field named Date or Server.
+ * The lemmas give the bytes of each kind of line; the ghost functions walk
+ * the head line by line to reach every byte by its position.
  */
 #include "hs_model.h"
 #include "hs_head_facts.h"
@@ -77,4 +77,703 @@
         \let n = unknown_line_length(u);
         0 <= u->name_len ==> 0 <= u->value_len ==>
         unknown_line_byte(u, n - 2) == '\r' && unknown_line_byte(u, n - 1) == '\n';
+*/
+
+/*@
+    // A numeral's bytes are digits.
+    lemma pow10_positive: \forall integer k; pow10(k) >= 1;
+    lemma decimal_digit_plain:
+      \forall integer v, i; 0 <= v ==> '0' <= decimal_digit(v, i) <= '9';
+
+    // ---- Lines, by where they start -------------------------------------------
+
+    // b[0 .. to) is whole lines: framed, none empty; it ends in CRLF.
+    predicate lines_before{L}(hs_byte *b, integer to) =
+        2 <= to && crlf(b, to - 2) &&
+        \forall integer i; 0 <= i < to ==> framed_at(b, i) && !empty_line(b, i);
+
+    // A Date field, or a Server field, in b[from .. to) starts only at at.
+    predicate date_only_at{L}(hs_byte *b, integer from, integer to, integer at) =
+        \forall integer i; from <= i < to && date_field(b, i) ==> i == at;
+    predicate server_only_at{L}(hs_byte *b, integer from, integer to, integer at) =
+        \forall integer i; from <= i < to && server_field(b, i) ==> i == at;
+
+    // Where the known slots and the unknown header lines of a head start.
+    logic integer known_at(struct hs_response *r, integer server, struct hs_config *cfg, integer id) =
+        status_line_length(r) + known_slots_length(r, server, cfg, id);
+    logic integer unknown_at(struct hs_response *r, integer server, struct hs_config *cfg, integer k) =
+        known_at(r, server, cfg, HttpHeaderResponseMaximum) + unknown_lines_length(r->unknown, k);
+*/
+
+/* The facts are proven by ghost code that walks the head line by line with
+ * the lines' starts in C variables: a fact the contract states at an offset
+ * from a line's start (b[at + j]) reaches a byte given by its position (b[i])
+ * only through such a walk, since the provers cannot find j from i. */
+
+/*@ ghost
+  /@ requires 5 <= len && at + len <= SIZE_MAX;
+     requires \forall integer i; at <= i < at + len - 2 ==> plain(b[i]);
+     requires crlf(b, at + len - 2);
+     requires at == 0 || lines_before(b, at);
+     terminates \true;
+     assigns \nothing;
+     ensures lines: lines_before(b, at + len);
+     ensures starts: \forall integer i; at < i < at + len ==> !line_start(b, i);
+     // The line begins a Date or Server field at most where it starts.
+     ensures dates: date_only_at(b, from, at, d) &&
+       (date_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]) ==> at == d) ==>
+       date_only_at(b, from, at + len, d);
+     ensures servers: server_only_at(b, from, at, s) &&
+       (server_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6]) ==> at == s) ==>
+       server_only_at(b, from, at + len, s);
+  @/
+  void hs_fact_line(const hs_byte *b, size_t at, size_t len, size_t from, long long d, long long s)
+  {
+    /@ loop invariant 0 <= j <= len;
+       loop invariant \forall integer i; at <= i < at + j ==> framed_at(b, i) && !empty_line(b, i);
+       loop invariant \forall integer i; at < i < at + j ==> !line_start(b, i);
+       loop assigns j;
+       loop variant len - j;
+    @/
+    for (size_t j = 0; j < len; j++) {
+        /@ assert inside: j < len - 2 ==> plain(b[at + j]); @/
+        /@ assert cr: j == len - 2 ==> b[at + j] == '\r' && b[at + j + 1] == '\n'; @/
+        /@ assert lf: j == len - 1 ==> b[at + j - 1] == '\r' && b[at + j] == '\n'; @/
+        /@ assert framed_at(b, at + j); @/
+        /@ assert 0 < j ==> !line_start(b, at + j); @/
+        /@ assert !empty_line(b, at + j); @/
+    }
+    /@ assert before: \forall integer i; 0 <= i < at ==> framed_at(b, i) && !empty_line(b, i); @/
+    /@ assert all: \forall integer i; 0 <= i < at + len ==> framed_at(b, i) && !empty_line(b, i); @/
+    /@ assert 2 <= at + len && crlf(b, at + len - 2); @/
+  }
+*/
+
+/*@ ghost
+  /@ requires 0 <= id < HttpHeaderResponseMaximum;
+     terminates \true;
+     assigns \nothing;
+     ensures \result == known_name_length(id);
+  @/
+  size_t hs_fact_name_length(int id)
+  {
+    switch (id) {
+    case 0: return 13;  case 1: return 10;  case 2: return 4;   case 3: return 10;
+    case 4: return 6;   case 5: return 7;   case 6: return 17;  case 7: return 7;
+    case 8: return 3;   case 9: return 7;   case 10: return 5;  case 11: return 14;
+    case 12: return 12; case 13: return 16; case 14: return 16; case 15: return 16;
+    case 16: return 11; case 17: return 13; case 18: return 7;  case 19: return 13;
+    case 20: return 13; case 21: return 3;  case 22: return 4;  case 23: return 8;
+    case 24: return 18; case 25: return 11; case 26: return 6;  case 27: return 10;
+    case 28: return 4;  default: return 16;
+    }
+  }
+*/
+
+/*@ ghost
+  /@ requires \valid_read(r) && \valid_read(cfg) && 0 <= id < HttpHeaderResponseMaximum &&
+              server <= HS_SERVER_APP_TOKEN;
+     terminates \true;
+     assigns \nothing;
+     ensures \result == known_slot_length(r, server, cfg, id) && \result <= 262144;
+     ensures \result != 0 ==> 8 <= \result &&
+       known_slot_byte(r, server, cfg, id, \result - 2) == '\r' &&
+       known_slot_byte(r, server, cfg, id, \result - 1) == '\n';
+  @/
+  size_t hs_fact_slot_length(const struct hs_response *r, uint8_t server, const struct hs_config *cfg, int id)
+  {
+    if (id == HttpHeaderDate)
+        return 0;
+    if (id == HttpHeaderServer) {
+        if (server == HS_SERVER_NONE)
+            return 0;
+        size_t n = 10;
+        if (server == HS_SERVER_APP || server == HS_SERVER_APP_TOKEN)
+            n += r->known[id].len;
+        if (server == HS_SERVER_APP_TOKEN)
+            n += 1;
+        if (server == HS_SERVER_TOKEN || server == HS_SERVER_APP_TOKEN)
+            n += cfg->token_len;
+        return n;
+    }
+    if (r->known[id].len == 0)
+        return 0;
+    return hs_fact_name_length(id) + 4 + r->known[id].len;
+  }
+*/
+
+/*@ ghost
+  /@ requires known_slot_in{Pre, Pre}(b, status_line_length(r), r, server, cfg, id);
+     requires at == known_at(r, server, cfg, id) && len == known_slot_length(r, server, cfg, id);
+     requires at + len <= SIZE_MAX;
+     terminates \true;
+     assigns \nothing;
+     ensures \forall integer i; at <= i < at + len ==> b[i] == known_slot_byte(r, server, cfg, id, i - at);
+  @/
+  void hs_fact_slot_bytes(const hs_byte *b, const struct hs_response *r, uint8_t server,
+                          const struct hs_config *cfg, int id, size_t at, size_t len)
+  {
+    /@ loop invariant 0 <= j <= len;
+       loop invariant \forall integer i; at <= i < at + j ==> b[i] == known_slot_byte(r, server, cfg, id, i - at);
+       loop assigns j;
+       loop variant len - j;
+    @/
+    for (size_t j = 0; j < len; j++) {
+        /@ assert b[at + j] == known_slot_byte(r, server, cfg, id, j); @/
+    }
+  }
+*/
+
+/*@ ghost
+  /@ requires known_lines{Pre, Pre}(b, status_line_length(r), r, server, cfg, HttpHeaderResponseMaximum);
+     requires \valid_read(r) && \valid_read(cfg) && server <= HS_SERVER_APP_TOKEN;
+     requires !headers_dirty(r) && !dirty_span(cfg->token, cfg->token_len);
+     requires lines_before(b, status_line_length(r)) &&
+              date_only_at(b, 0, status_line_length(r), -1) && server_only_at(b, 0, status_line_length(r), -1);
+     terminates \true;
+     assigns \nothing;
+     ensures \let end = known_at(r, server, cfg, HttpHeaderResponseMaximum);
+       lines_before(b, end) && date_only_at(b, 0, end, -1) && end == \result && end <= 8000000 &&
+       (server == HS_SERVER_NONE ==> server_only_at(b, 0, end, -1)) &&
+       (server != HS_SERVER_NONE ==>
+          server_field(b, known_at(r, server, cfg, HttpHeaderServer)) &&
+          known_at(r, server, cfg, HttpHeaderServer) < end &&
+          server_only_at(b, 0, end, known_at(r, server, cfg, HttpHeaderServer)));
+  @/
+  size_t hs_fact_known_lines(const hs_byte *b, const struct hs_response *r, uint8_t server,
+                             const struct hs_config *cfg)
+  {
+    size_t at = 15 + (size_t)r->reason_len;
+    long long s = -1;
+    /@ loop invariant 0 <= id <= HttpHeaderResponseMaximum;
+       loop invariant at == known_at(r, server, cfg, id) && at <= 70000 + id * 262144;
+       loop invariant lines_before(b, at) && date_only_at(b, 0, at, -1) && server_only_at(b, 0, at, s);
+       loop invariant id <= HttpHeaderServer ==> s == -1;
+       loop invariant id > HttpHeaderServer && server == HS_SERVER_NONE ==> s == -1;
+       loop invariant id > HttpHeaderServer && server != HS_SERVER_NONE ==>
+           s == known_at(r, server, cfg, HttpHeaderServer) && server_field(b, s) && s < at;
+       loop assigns id, at, s;
+       loop variant HttpHeaderResponseMaximum - id;
+    @/
+    for (int id = 0; id < HttpHeaderResponseMaximum; id++) {
+        size_t len = hs_fact_slot_length(r, server, cfg, id);
+        /@ assert next: known_at(r, server, cfg, id + 1) == at + len; @/
+        if (len != 0) {
+            /@ assert known_slot_in{Here, Here}(b, status_line_length(r), r, server, cfg, id); @/
+            hs_fact_slot_bytes(b, r, server, cfg, id, at, len);
+            /@ assert ends: b[at + len - 2] == known_slot_byte(r, server, cfg, id, len - 2) &&
+                            b[at + len - 1] == known_slot_byte(r, server, cfg, id, len - 1); @/
+            /@ assert plain: \forall integer i; at <= i < at + len - 2 ==> plain(b[i]); @/
+            /@ assert first: b[at] == known_slot_byte(r, server, cfg, id, 0) &&
+                             b[at + 1] == known_slot_byte(r, server, cfg, id, 1) &&
+                             b[at + 2] == known_slot_byte(r, server, cfg, id, 2) &&
+                             b[at + 3] == known_slot_byte(r, server, cfg, id, 3) &&
+                             b[at + 4] == known_slot_byte(r, server, cfg, id, 4) &&
+                             b[at + 5] == known_slot_byte(r, server, cfg, id, 5) &&
+                             b[at + 6] == known_slot_byte(r, server, cfg, id, 6); @/
+            /@ assert not_date: !date_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]); @/
+            /@ assert server_here: server_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4],
+                                                      b[at + 5], b[at + 6]) <==> id == HttpHeaderServer; @/
+            hs_fact_line(b, at, len, 0, -1, id == HttpHeaderServer ? (long long)at : s);
+            if (id == HttpHeaderServer)
+                s = (long long)at;
+        }
+        at += len;
+    }
+    return at;
+  }
+*/
+
+/*@ ghost
+  /@ requires unknown_line_in{Pre, Pre}(b, unknown_at(r, server, cfg, 0), r->unknown, k);
+     requires \valid_read(r) && 0 <= k;
+     requires at == unknown_at(r, server, cfg, k) && len == unknown_line_length(r->unknown + k);
+     requires at + len <= SIZE_MAX;
+     terminates \true;
+     assigns \nothing;
+     ensures \forall integer i; at <= i < at + len ==> b[i] == unknown_line_byte(r->unknown + k, i - at);
+  @/
+  void hs_fact_unknown_bytes(const hs_byte *b, const struct hs_response *r, uint8_t server,
+                             const struct hs_config *cfg, int k, size_t at, size_t len)
+  {
+    /@ assert base: unknown_at(r, server, cfg, 0) + unknown_lines_length(r->unknown, k) == at; @/
+    /@ loop invariant 0 <= j <= len;
+       loop invariant \forall integer i; at <= i < at + j ==> b[i] == unknown_line_byte(r->unknown + k, i - at);
+       loop assigns j;
+       loop variant len - j;
+    @/
+    for (size_t j = 0; j < len; j++) {
+        /@ assert b[at + j] == unknown_line_byte(r->unknown + k, j); @/
+    }
+  }
+*/
+
+/*@ ghost
+  /@ requires 0 <= k;
+     terminates \true;
+     assigns \nothing;
+     ensures unknown_lines_length(u, k + 1) == unknown_lines_length(u, k) + unknown_line_length(u + k);
+  @/
+  void hs_fact_unknown_step(const struct hs_unknown_header *u, int k)
+  {
+  }
+*/
+
+/*@ ghost
+  /@ requires unknown_lines{Pre, Pre}(b, unknown_at(r, server, cfg, 0), r->unknown, r->unknown_count);
+     requires \valid_read(r) && renderable(r) && !headers_dirty(r);
+     requires at0 == unknown_at(r, server, cfg, 0) && at0 <= 8000000;
+     requires lines_before(b, at0);
+     terminates \true;
+     assigns \nothing;
+     ensures \result == unknown_at(r, server, cfg, r->unknown_count) && at0 <= \result <= 17179869184;
+     ensures lines_before(b, \result);
+     ensures !some_unknown_date(r) ==> date_only_at(b, at0, \result, -1);
+     ensures !some_unknown_server(r) ==> server_only_at(b, at0, \result, -1);
+  @/
+  size_t hs_fact_unknown_lines(const hs_byte *b, const struct hs_response *r, uint8_t server,
+                               const struct hs_config *cfg, size_t at0)
+  {
+    size_t at = at0;
+    /@ assert readable: r->unknown_count != 0 ==>
+           r->unknown != \null && \valid_read(r->unknown + (0 .. r->unknown_count - 1)); @/
+    /@ loop invariant 0 <= k <= r->unknown_count;
+       loop invariant at == unknown_at(r, server, cfg, k) && at0 <= at <= 8000000 + k * 131076;
+       loop invariant lines_before(b, at);
+       loop invariant !some_unknown_date(r) ==> date_only_at(b, at0, at, -1);
+       loop invariant !some_unknown_server(r) ==> server_only_at(b, at0, at, -1);
+       loop assigns k, at;
+       loop variant r->unknown_count - k;
+    @/
+    for (int k = 0; k < r->unknown_count; k++) {
+        size_t len = (size_t)r->unknown[k].name_len + 4 + r->unknown[k].value_len;
+        /@ assert length: len == unknown_line_length(r->unknown + k); @/
+        hs_fact_unknown_step(r->unknown, k);
+        /@ assert next: unknown_at(r, server, cfg, k + 1) == at + len; @/
+        /@ assert unknown_line_in{Here, Here}(b, unknown_at(r, server, cfg, 0), r->unknown, k); @/
+        hs_fact_unknown_bytes(b, r, server, cfg, k, at, len);
+        /@ assert clean: r->unknown[k].name_len != 0 &&
+                         !dirty_span(r->unknown[k].name, r->unknown[k].name_len) &&
+                         !dirty_span(r->unknown[k].value, r->unknown[k].value_len); @/
+        /@ assert plain: \forall integer i; at <= i < at + len - 2 ==> plain(b[i]); @/
+        /@ assert ends: b[at + len - 2] == unknown_line_byte(r->unknown + k, len - 2) &&
+                        b[at + len - 1] == unknown_line_byte(r->unknown + k, len - 1); @/
+        /@ assert first: b[at] == unknown_line_byte(r->unknown + k, 0) &&
+                         b[at + 1] == unknown_line_byte(r->unknown + k, 1) &&
+                         b[at + 2] == unknown_line_byte(r->unknown + k, 2) &&
+                         b[at + 3] == unknown_line_byte(r->unknown + k, 3) &&
+                         b[at + 4] == unknown_line_byte(r->unknown + k, 4) &&
+                         (5 < len ==> b[at + 5] == unknown_line_byte(r->unknown + k, 5)) &&
+                         (6 < len ==> b[at + 6] == unknown_line_byte(r->unknown + k, 6)); @/
+        /@ assert not_date: !some_unknown_date(r) ==>
+               !date_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]); @/
+        /@ assert not_server: !some_unknown_server(r) ==>
+               !server_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6]); @/
+        hs_fact_line(b, at, len, at0, -1, -1);
+        /@ assert dates: !some_unknown_date(r) ==> date_only_at(b, at0, at + len, -1); @/
+        /@ assert servers: !some_unknown_server(r) ==> server_only_at(b, at0, at + len, -1); @/
+        at += len;
+    }
+    return at;
+  }
+*/
+
+/*@ ghost
+  /@ terminates \true;
+     assigns \nothing;
+     ensures \result == decimal_length(v);
+  @/
+  size_t hs_fact_decimal_length(uint64_t v)
+  {
+    if (v < 10ULL) return 1;
+    if (v < 100ULL) return 2;
+    if (v < 1000ULL) return 3;
+    if (v < 10000ULL) return 4;
+    if (v < 100000ULL) return 5;
+    if (v < 1000000ULL) return 6;
+    if (v < 10000000ULL) return 7;
+    if (v < 100000000ULL) return 8;
+    if (v < 1000000000ULL) return 9;
+    if (v < 10000000000ULL) return 10;
+    if (v < 100000000000ULL) return 11;
+    if (v < 1000000000000ULL) return 12;
+    if (v < 10000000000000ULL) return 13;
+    if (v < 100000000000000ULL) return 14;
+    if (v < 1000000000000000ULL) return 15;
+    if (v < 10000000000000000ULL) return 16;
+    if (v < 100000000000000000ULL) return 17;
+    if (v < 1000000000000000000ULL) return 18;
+    if (v < 10000000000000000000ULL) return 19;
+    return 20;
+  }
+*/
+
+/*@ ghost
+  /@ requires status_line{Pre, Pre}(b, r) && \valid_read(r) && 100 <= r->status <= 999 &&
+              !dirty_span(r->reason, r->reason_len);
+     terminates \true;
+     assigns \nothing;
+     ensures \result == status_line_length(r) && \result <= 70000;
+     ensures lines_before(b, \result) && date_only_at(b, 0, \result, -1) && server_only_at(b, 0, \result, -1);
+  @/
+  size_t hs_fact_status_line(const hs_byte *b, const struct hs_response *r)
+  {
+    /@ assert decimal_length(r->status) == 3; @/
+    /@ loop invariant 0 <= j <= 3;
+       loop invariant \forall integer i; 9 <= i < 9 + j ==> plain(b[i]);
+       loop assigns j;
+       loop variant 3 - j;
+    @/
+    for (size_t j = 0; j < 3; j++) {
+        /@ assert b[9 + j] == decimal_digit(r->status, j); @/
+        /@ assert plain(b[9 + j]); @/
+    }
+    /@ loop invariant 0 <= j <= r->reason_len;
+       loop invariant \forall integer i; 13 <= i < 13 + j ==> plain(b[i]);
+       loop assigns j;
+       loop variant r->reason_len - j;
+    @/
+    for (size_t j = 0; j < r->reason_len; j++) {
+        /@ assert b[13 + j] == r->reason[j]; @/
+        /@ assert plain(b[13 + j]); @/
+    }
+    size_t sl = 15 + (size_t)r->reason_len;
+    /@ assert prefix: \forall integer i; 0 <= i < 9 ==> plain(b[i]); @/
+    /@ assert plain: \forall integer i; 0 <= i < sl - 2 ==> plain(b[i]); @/
+    /@ assert crlf(b, sl - 2); @/
+    hs_fact_line(b, 0, sl, 0, -1, -1);
+    return sl;
+  }
+*/
+
+/*@ ghost
+  /@ requires \valid_read(r) && \valid_read(cfg) && HS_SERVER_NONE < server <= HS_SERVER_APP_TOKEN;
+     terminates \true;
+     assigns \nothing;
+     ensures \result == known_at(r, server, cfg, HttpHeaderServer) && \result <= 8000000;
+  @/
+  size_t hs_fact_server_at(const struct hs_response *r, uint8_t server, const struct hs_config *cfg)
+  {
+    size_t at = 15 + (size_t)r->reason_len;
+    /@ loop invariant 0 <= id <= HttpHeaderServer;
+       loop invariant at == known_at(r, server, cfg, id) && at <= 70000 + id * 262144;
+       loop assigns id, at;
+       loop variant HttpHeaderServer - id;
+    @/
+    for (int id = 0; id < HttpHeaderServer; id++)
+        at += hs_fact_slot_length(r, server, cfg, id);
+    return at;
+  }
+*/
+
+/*@ ghost
+  /@ requires date_line(b, at, date);
+     requires \forall integer j; 0 <= j < HS_DATE_LEN ==> plain(date.text[j]);
+     requires at <= 1099511627776;
+     terminates \true;
+     assigns \nothing;
+     ensures \forall integer i; at <= i < at + date_line_length - 2 ==> plain(b[i]);
+     ensures crlf(b, at + date_line_length - 2);
+     ensures date_field_name(b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]) && b[at] == 'D';
+  @/
+  void hs_fact_date_line(const hs_byte *b, size_t at, struct hs_date date)
+  {
+    /@ assert name_bytes: plain(b[at]) && plain(b[at + 1]) && plain(b[at + 2]) && plain(b[at + 3]) &&
+                          plain(b[at + 4]) && plain(b[at + 5]); @/
+    // One byte more at each step: the provers find the byte of a position
+    // within a few bytes only.
+    /@ assert \forall integer i; at <= i < at + 1 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 2 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 3 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 4 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 5 ==> plain(b[i]); @/
+    /@ assert name: \forall integer i; at <= i < at + 6 ==> plain(b[i]); @/
+    /@ loop invariant 0 <= j <= HS_DATE_LEN;
+       loop invariant \forall integer i; at + 6 <= i < at + 6 + j ==> plain(b[i]);
+       loop assigns j;
+       loop variant HS_DATE_LEN - j;
+    @/
+    for (size_t j = 0; j < HS_DATE_LEN; j++) {
+        /@ assert b[at + 6 + j] == date.text[j] && plain(date.text[j]); @/
+        /@ assert plain(b[at + 6 + j]); @/
+    }
+  }
+*/
+
+/*@ ghost
+  /@ requires close_line(b, at) && at <= 1099511627776;
+     terminates \true;
+     assigns \nothing;
+     ensures \forall integer i; at <= i < at + close_line_length - 2 ==> plain(b[i]);
+     ensures crlf(b, at + close_line_length - 2) && b[at] == 'C';
+  @/
+  void hs_fact_close_line(const hs_byte *b, size_t at)
+  {
+    // As in hs_fact_date_line: the range grows one byte a step.
+    /@ assert plain(b[at]) && plain(b[at + 1]) && plain(b[at + 2]) && plain(b[at + 3]) &&
+              plain(b[at + 4]) && plain(b[at + 5]) && plain(b[at + 6]) && plain(b[at + 7]) &&
+              plain(b[at + 8]) && plain(b[at + 9]) && plain(b[at + 10]) && plain(b[at + 11]) &&
+              plain(b[at + 12]) && plain(b[at + 13]) && plain(b[at + 14]) && plain(b[at + 15]) &&
+              plain(b[at + 16]); @/
+    /@ assert \forall integer i; at <= i < at + 1 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 2 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 3 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 4 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 5 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 6 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 7 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 8 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 9 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 10 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 11 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 12 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 13 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 14 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 15 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 16 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 17 ==> plain(b[i]); @/
+  }
+*/
+
+/*@ ghost
+  /@ requires length_line(b, at, v) && at <= 1099511627776 && n == decimal_length(v);
+     terminates \true;
+     assigns \nothing;
+     ensures \forall integer i; at <= i < at + 16 + n ==> plain(b[i]);
+     ensures crlf(b, at + 16 + n) && b[at] == 'C';
+  @/
+  void hs_fact_length_line(const hs_byte *b, size_t at, uint64_t v, size_t n)
+  {
+    // As in hs_fact_date_line: the range grows one byte a step.
+    /@ assert plain(b[at]) && plain(b[at + 1]) && plain(b[at + 2]) && plain(b[at + 3]) &&
+              plain(b[at + 4]) && plain(b[at + 5]) && plain(b[at + 6]) && plain(b[at + 7]) &&
+              plain(b[at + 8]) && plain(b[at + 9]) && plain(b[at + 10]) && plain(b[at + 11]) &&
+              plain(b[at + 12]) && plain(b[at + 13]) && plain(b[at + 14]) && plain(b[at + 15]); @/
+    /@ assert \forall integer i; at <= i < at + 1 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 2 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 3 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 4 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 5 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 6 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 7 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 8 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 9 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 10 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 11 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 12 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 13 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 14 ==> plain(b[i]); @/
+    /@ assert \forall integer i; at <= i < at + 15 ==> plain(b[i]); @/
+    /@ assert name: \forall integer i; at <= i < at + 16 ==> plain(b[i]); @/
+    /@ loop invariant 0 <= j <= n;
+       loop invariant \forall integer i; at + 16 <= i < at + 16 + j ==> plain(b[i]);
+       loop assigns j;
+       loop variant n - j;
+    @/
+    for (size_t j = 0; j < n; j++) {
+        /@ assert b[at + 16 + j] == decimal_digit(v, j); @/
+        /@ assert plain(b[at + 16 + j]); @/
+    }
+  }
+*/
+
+/*@ ghost
+  /@ requires tail(b, at, p.connection_close, p.auto_length, p.body_len, date);
+     requires \forall integer j; 0 <= j < HS_DATE_LEN ==> plain(date.text[j]);
+     requires lines_before(b, at) && at <= 17179869184;
+     terminates \true;
+     assigns \nothing;
+     ensures \let end = at + tail_length(p.connection_close, p.auto_length, p.body_len) - 2;
+       at + 37 <= end && lines_before(b, end) && crlf(b, end) && date_field(b, at) &&
+       date_only_at(b, at, end, at) && server_only_at(b, at, end, -1);
+  @/
+  void hs_fact_tail(const hs_byte *b, size_t at, struct hs_plan p, struct hs_date date)
+  {
+    /@ assert lines: date_line(b, at, date) &&
+                     (p.connection_close != 0 ==> close_line(b, at + date_line_length)) &&
+                     (p.auto_length != 0 ==>
+                        length_line(b, at + date_line_length + (p.connection_close != 0 ? close_line_length : 0),
+                                    p.body_len)); @/
+    hs_fact_date_line(b, at, date);
+    /@ assert date_here: date_field(b, at); @/
+    hs_fact_line(b, at, 37, at, (long long)at, -1);
+    /@ assert date_done: lines_before(b, at + 37) && date_only_at(b, at, at + 37, at) &&
+                         server_only_at(b, at, at + 37, -1); @/
+    size_t c = at + 37;
+    /@ assert lengths: date_line_length == 37 && close_line_length == 19; @/
+    if (p.connection_close) {
+        /@ assert close_line(b, at + 37); @/
+        hs_fact_close_line(b, at + 37);
+        hs_fact_line(b, at + 37, 19, at, (long long)at, -1);
+        /@ assert close_done: lines_before(b, at + 56) && date_only_at(b, at, at + 56, at) &&
+                              server_only_at(b, at, at + 56, -1); @/
+        c = at + 56;
+    }
+    /@ assert c == at + date_line_length + (p.connection_close != 0 ? close_line_length : 0); @/
+    /@ assert close_merged: lines_before(b, c) && date_only_at(b, at, c, at) && server_only_at(b, at, c, -1); @/
+    if (p.auto_length) {
+        size_t n = hs_fact_decimal_length(p.body_len);
+        if (p.connection_close) {
+            /@ assert length_line(b, at + 56, p.body_len); @/
+            hs_fact_length_line(b, at + 56, p.body_len, n);
+        } else {
+            /@ assert length_line(b, at + 37, p.body_len); @/
+            hs_fact_length_line(b, at + 37, p.body_len, n);
+        }
+        hs_fact_line(b, c, 18 + n, at, (long long)at, -1);
+        /@ assert length_line_done: lines_before(b, c + 18 + n) && date_only_at(b, at, c + 18 + n, at) &&
+                                    server_only_at(b, at, c + 18 + n, -1); @/
+        c += 18 + n;
+    }
+    /@ assert end: c == at + tail_length(p.connection_close, p.auto_length, p.body_len) - 2; @/
+    /@ assert length_done: lines_before(b, c) && date_only_at(b, at, c, at) && server_only_at(b, at, c, -1); @/
+  }
+*/
+
+/*@ ghost
+  /@ requires 0 <= m <= z;
+     requires !some_unknown_date(r) ==> date_only_at(b, 0, m, -1) && date_only_at(b, m, z, d);
+     terminates \true;
+     assigns \nothing;
+     ensures !some_unknown_date(r) ==> date_only_at(b, 0, z, d);
+  @/
+  void hs_fact_date_join(const hs_byte *b, const struct hs_response *r, size_t m, size_t z, long long d)
+  {
+  }
+*/
+
+/*@ ghost
+  /@ requires 0 <= m <= z;
+     requires !some_unknown_server(r) ==> server_only_at(b, 0, m, s) && server_only_at(b, m, z, -1);
+     terminates \true;
+     assigns \nothing;
+     ensures !some_unknown_server(r) ==> server_only_at(b, 0, z, s);
+  @/
+  void hs_fact_server_join(const hs_byte *b, const struct hs_response *r, size_t m, size_t z, long long s)
+  {
+  }
+*/
+
+/*@ ghost
+  /@ requires crlf(b, at) && lines_before(b, at) && at + 2 <= SIZE_MAX;
+     terminates \true;
+     assigns \nothing;
+     ensures framed: \forall integer i; 0 <= i < at + 2 ==> framed_at(b, i);
+     ensures dates: date_only_at(b, 0, at, d) ==> date_only_at(b, 0, at + 2, d);
+     ensures servers: server_only_at(b, 0, at, s) ==> server_only_at(b, 0, at + 2, s);
+  @/
+  void hs_fact_empty_line(const hs_byte *b, size_t at, long long d, long long s)
+  {
+    /@ loop invariant 0 <= j <= 2;
+       loop invariant \forall integer i; at <= i < at + j ==> framed_at(b, i);
+       loop invariant \forall integer i; at < i < at + j ==> !line_start(b, i);
+       loop assigns j;
+       loop variant 2 - j;
+    @/
+    for (size_t j = 0; j < 2; j++) {
+        /@ assert cr: j == 0 ==> b[at + j] == '\r' && b[at + j + 1] == '\n'; @/
+        /@ assert lf: j == 1 ==> b[at + j - 1] == '\r' && b[at + j] == '\n'; @/
+        /@ assert framed_at(b, at + j); @/
+        /@ assert 0 < j ==> !line_start(b, at + j); @/
+    }
+    /@ assert b[at] == '\r'; @/
+  }
+*/
+
+/*@ ghost
+  /@ requires 4 <= n && lines_before(b, n - 2) && crlf(b, n - 2);
+     requires dates: !some_unknown_date(r) ==> 0 <= d < n - 2 && date_field(b, d) && date_only_at(b, 0, n - 2, d);
+     requires servers: !some_unknown_server(r) ==>
+       (s == -1 || (0 <= s < n - 2 && server_field(b, s))) && server_only_at(b, 0, n - 2, s);
+     terminates \true;
+     assigns \nothing;
+     ensures framed: framed(b, n);
+     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
+     ensures one_date: !some_unknown_date(r) ==>
+       \exists integer e; 0 <= e < n && date_field(b, e) &&
+         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == e;
+     ensures one_server: s != -1 && !some_unknown_server(r) ==>
+       \exists integer e; 0 <= e < n && server_field(b, e) &&
+         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == e;
+     ensures no_server: s == -1 && !some_unknown_server(r) ==>
+       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+  @/
+  void hs_fact_head_end(const hs_byte *b, size_t n, const struct hs_response *r, long long d, long long s)
+  {
+    hs_fact_empty_line(b, n - 2, d, s);
+    /@ assert b[n - 1] == '\n' && !empty_line(b, n - 1) && empty_line(b, n - 2); @/
+  }
+*/
+
+/*@ ghost
+  /@ requires 0 <= k <= u && u + 37 <= n - 2 && u <= 17179869184;
+     requires lines_before(b, n - 2) && crlf(b, n - 2);
+     requires date_only_at(b, 0, k, -1) && (!some_unknown_date(r) ==> date_only_at(b, k, u, -1));
+     requires date_only_at(b, u, n - 2, u) && date_field(b, u);
+     requires s == -1 || (0 <= s < k && server_field(b, s));
+     requires server_only_at(b, 0, k, s) && (!some_unknown_server(r) ==> server_only_at(b, k, u, -1));
+     requires server_only_at(b, u, n - 2, -1);
+     terminates \true;
+     assigns \nothing;
+     ensures framed: framed(b, n);
+     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
+     ensures one_date: !some_unknown_date(r) ==>
+       \exists integer e; 0 <= e < n && date_field(b, e) &&
+         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == e;
+     ensures one_server: s != -1 && !some_unknown_server(r) ==>
+       \exists integer e; 0 <= e < n && server_field(b, e) &&
+         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == e;
+     ensures no_server: s == -1 && !some_unknown_server(r) ==>
+       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+  @/
+  void hs_fact_head_finish(const hs_byte *b, size_t n, const struct hs_response *r, size_t k, size_t u,
+                           long long s)
+  {
+    hs_fact_date_join(b, r, k, u, -1);
+    hs_fact_date_join(b, r, u, n - 2, (long long)u);
+    hs_fact_server_join(b, r, k, u, s);
+    hs_fact_server_join(b, r, u, n - 2, s);
+    hs_fact_head_end(b, n, r, (long long)u, s);
+  }
+*/
+
+/*@ ghost
+  /@ requires head_inputs(r, p, cfg, date) && rendered_head(b, n, r, p, cfg, date);
+     terminates \true;
+     assigns \nothing;
+     // WIRE-FIELD-BYTES: no NUL, and CR and LF only as line ends.
+     ensures framed: framed(b, n);
+     // One empty line, the last.
+     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
+     // WIRE-DATE: one Date field, unless the application adds one as an
+     // unknown header.
+     ensures one_date: !some_unknown_date(r) ==>
+       \exists integer d; 0 <= d < n && date_field(b, d) &&
+         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == d;
+     // WIRE-SERVER, WIRE-SERVER-DISABLED: one Server field when the plan has
+     // a Server line (always in DisableServerHeader modes 0 and 1), none when
+     // it has none, unless the application adds one as an unknown header.
+     ensures one_server: p.server != HS_SERVER_NONE && !some_unknown_server(r) ==>
+       \exists integer s; 0 <= s < n && server_field(b, s) &&
+         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == s;
+     ensures no_server: p.server == HS_SERVER_NONE && !some_unknown_server(r) ==>
+       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+  @/
+  void hs_fact_head_lines(const hs_byte *b, size_t n, const struct hs_response *r, struct hs_plan p,
+                          const struct hs_config *cfg, struct hs_date date)
+  {
+    hs_fact_status_line(b, r);
+    size_t k = hs_fact_known_lines(b, r, p.server, cfg);
+    /@ assert unknown_start: k == unknown_at(r, p.server, cfg, 0); @/
+    /@ assert unknown_where: k == n - tail_length(p.connection_close, p.auto_length, p.body_len) -
+                                  unknown_lines_length(r->unknown, r->unknown_count); @/
+    size_t u = hs_fact_unknown_lines(b, r, p.server, cfg, k);
+    /@ assert tail_start: u == n - tail_length(p.connection_close, p.auto_length, p.body_len); @/
+    hs_fact_tail(b, u, p, date);
+    /@ assert last: n - 2 == u + tail_length(p.connection_close, p.auto_length, p.body_len) - 2; @/
+    long long s = p.server == HS_SERVER_NONE ? -1 : (long long)hs_fact_server_at(r, p.server, cfg);
+    /@ assert servers: p.server == HS_SERVER_NONE ==> s == -1 && server_only_at(b, 0, k, -1); @/
+    /@ assert server: p.server != HS_SERVER_NONE ==> 0 <= s < k && server_field(b, s) && server_only_at(b, 0, k, s); @/
+    hs_fact_head_finish(b, n, r, k, u, s);
+  }
 */

@@ -53,6 +53,20 @@
       line_start(b, i) &&
       server_field_name(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6]);
 
+  // One empty line in the n bytes at b, and it is the last line.
+  predicate last_empty_line{L}(hs_byte *b, integer n) =
+      empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
+
+  // Exactly one Date field, or one Server field, or none, in the n bytes at b.
+  predicate one_date_field{L}(hs_byte *b, integer n) =
+      \exists integer d; 0 <= d < n && date_field(b, d) &&
+        \forall integer i; 0 <= i < n && date_field(b, i) ==> i == d;
+  predicate one_server_field{L}(hs_byte *b, integer n) =
+      \exists integer s; 0 <= s < n && server_field(b, s) &&
+        \forall integer i; 0 <= i < n && server_field(b, i) ==> i == s;
+  predicate no_server_field{L}(hs_byte *b, integer n) =
+      \forall integer i; 0 <= i < n ==> !server_field(b, i);
+
   // ---- What the application chose -----------------------------------------
 
   // The line of unknown header u begins a Date field, or a Server field
@@ -68,6 +82,14 @@
       \exists integer k; 0 <= k < r->unknown_count && unknown_named_date(r->unknown + k);
   predicate some_unknown_server{L}(struct hs_response *r) =
       \exists integer k; 0 <= k < r->unknown_count && unknown_named_server(r->unknown + k);
+
+  // The facts of a head of r, where s is where its Server line starts, or -1
+  // when it has none (hs_fact_head_lines states them one by one).
+  predicate head_facts{L}(hs_byte *b, integer n, struct hs_response *r, integer s) =
+      framed(b, n) && last_empty_line(b, n) &&
+      (!some_unknown_date(r) ==> one_date_field(b, n)) &&
+      (s != -1 && !some_unknown_server(r) ==> one_server_field(b, n)) &&
+      (s == -1 && !some_unknown_server(r) ==> no_server_field(b, n));
 
   // ---- The head hs_render_head describes -----------------------------------
 

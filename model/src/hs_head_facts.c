@@ -368,21 +368,18 @@
        (s == -1 || (0 <= s < n - 2 && server_field(b, s))) && server_only_at(b, 0, n - 2, s);
      terminates \true;
      assigns \nothing;
-     ensures framed: framed(b, n);
-     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
-     ensures one_date: !some_unknown_date(r) ==>
-       \exists integer e; 0 <= e < n && date_field(b, e) &&
-         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == e;
-     ensures one_server: s != -1 && !some_unknown_server(r) ==>
-       \exists integer e; 0 <= e < n && server_field(b, e) &&
-         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == e;
-     ensures no_server: s == -1 && !some_unknown_server(r) ==>
-       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+     ensures facts: head_facts(b, n, r, s);
   @/
   void hs_fact_head_end(const hs_byte *b, size_t n, const struct hs_response *r, long long d, long long s)
   {
     hs_fact_empty_line(b, n - 2, d, s);
     /@ assert b[n - 1] == '\n' && !empty_line(b, n - 1) && empty_line(b, n - 2); @/
+    // Each fact on its own: the provers do not split head_facts into its parts.
+    /@ assert framed: framed(b, n); @/
+    /@ assert last: last_empty_line(b, n); @/
+    /@ assert date: !some_unknown_date(r) ==> one_date_field(b, n); @/
+    /@ assert server: s != -1 && !some_unknown_server(r) ==> one_server_field(b, n); @/
+    /@ assert no_server: s == -1 && !some_unknown_server(r) ==> no_server_field(b, n); @/
   }
 */
 
@@ -396,16 +393,7 @@
      requires server_only_at(b, u, n - 2, -1);
      terminates \true;
      assigns \nothing;
-     ensures framed: framed(b, n);
-     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
-     ensures one_date: !some_unknown_date(r) ==>
-       \exists integer e; 0 <= e < n && date_field(b, e) &&
-         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == e;
-     ensures one_server: s != -1 && !some_unknown_server(r) ==>
-       \exists integer e; 0 <= e < n && server_field(b, e) &&
-         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == e;
-     ensures no_server: s == -1 && !some_unknown_server(r) ==>
-       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+     ensures facts: head_facts(b, n, r, s);
   @/
   void hs_fact_head_finish(const hs_byte *b, size_t n, const struct hs_response *r, size_t k, size_t u,
                            long long s)
@@ -425,20 +413,15 @@
      // WIRE-FIELD-BYTES: no NUL, and CR and LF only as line ends.
      ensures framed: framed(b, n);
      // One empty line, the last.
-     ensures one_empty_line: empty_line(b, n - 2) && \forall integer i; 0 <= i < n - 2 ==> !empty_line(b, i);
+     ensures one_empty_line: last_empty_line(b, n);
      // WIRE-DATE: one Date field, unless the application adds one as an
      // unknown header.
-     ensures one_date: !some_unknown_date(r) ==>
-       \exists integer d; 0 <= d < n && date_field(b, d) &&
-         \forall integer i; 0 <= i < n && date_field(b, i) ==> i == d;
+     ensures one_date: !some_unknown_date(r) ==> one_date_field(b, n);
      // WIRE-SERVER, WIRE-SERVER-DISABLED: one Server field when the plan has
      // a Server line (always in DisableServerHeader modes 0 and 1), none when
      // it has none, unless the application adds one as an unknown header.
-     ensures one_server: p.server != HS_SERVER_NONE && !some_unknown_server(r) ==>
-       \exists integer s; 0 <= s < n && server_field(b, s) &&
-         \forall integer i; 0 <= i < n && server_field(b, i) ==> i == s;
-     ensures no_server: p.server == HS_SERVER_NONE && !some_unknown_server(r) ==>
-       \forall integer i; 0 <= i < n ==> !server_field(b, i);
+     ensures one_server: p.server != HS_SERVER_NONE && !some_unknown_server(r) ==> one_server_field(b, n);
+     ensures no_server: p.server == HS_SERVER_NONE && !some_unknown_server(r) ==> no_server_field(b, n);
   @/
   void hs_fact_head_lines(const hs_byte *b, size_t n, const struct hs_response *r, struct hs_plan p,
                           const struct hs_config *cfg, struct hs_date date)

@@ -14,8 +14,10 @@
 #                prove from scratch, read and write no cache),
 #              PROVE_CACHE_DIR (default model/proof-cache),
 #              PROVE_SMOKE_TIMEOUT (seconds per smoke test, default 10),
-#              PROVE_PAR (WP's parallel tasks; default: two per core when
-#              provers run, 32 for an offline replay),
+#              PROVE_FILES_PAR (model files proved at once; default: one
+#              per core for an offline replay, one when provers run),
+#              PROVE_PAR (WP's parallel tasks in each run; default: two per
+#              core when provers run, 32 for an offline replay),
 #              PROVE_PRUNE (non-empty: after a passing run, drop from the
 #              cache the verdicts proved past the step limit, as
 #              tools/prune_cache.py says),
@@ -40,12 +42,21 @@ INCLUDES=${PROVE_INCLUDES:--Imodel/include}
 # cores busy. Not more: the smoke timeout is wall-clock time, and at two per
 # core a smoke test still gets half a core for it (5 s of prover time, twice
 # what the longest proof of the model takes).
+# A replay runs the model files side by side, one per core: WP simplifies
+# each goal (Qed) in its own process, on one core, and with no prover to run
+# that is all the work there is. A proving run keeps the cores busy with
+# provers already, so it takes one file at a time: more processes would only
+# take time from the smoke tests' wall-clock budget.
 CORES=$(nproc 2>/dev/null || echo 2)
 if [ "$CACHE" = offline ]; then
     JOBS=${PROVE_PAR:-32}
+    FILES_PAR=${PROVE_FILES_PAR:-$CORES}
 else
     JOBS=${PROVE_PAR:-$(( 2 * CORES ))}
+    FILES_PAR=${PROVE_FILES_PAR:-1}
 fi
+NFILES=$(echo $SRC | wc -w)
+[ "$FILES_PAR" -gt "$NFILES" ] && FILES_PAR=$NFILES
 mkdir -p "$OUT" "$CACHE_DIR"
 
 SMOKE_TIMEOUT=${PROVE_SMOKE_TIMEOUT:-10}
@@ -89,18 +100,35 @@ before=$(cache_digest)
 # callee's own run proves.
 RUNS="$OUT/runs"
 rm -rf "$RUNS" "$OUT/wp-stats.json" "$OUT/report.json"
-frama_status=0
-start=$(date +%s)
-for src in $SRC; do
-    run="$RUNS/$(basename "$src" .c)"
-    mkdir -p "$run"
-    report=()
+
+prove_file() {
+    local src=$1 run="$RUNS/$(basename "$1" .c)"
+    local report=()
     if [ ${#GATE[@]} -gt 0 ]; then
         report=("${GATE[@]}" -report-output "$run/report.json")
     fi
     frama-c -cpp-extra-args="$INCLUDES" "$src" "${WPFLAGS[@]}" -wp-report-json "$run/wp-stats.json" \
         "${report[@]}" > "$run/wp.log" 2>&1
-    status=$?
+    echo $? > "$run/status"
+}
+
+# Largest file first, so that no long run starts last.
+start=$(date +%s)
+running=0
+for src in $(ls -S $SRC); do
+    mkdir -p "$RUNS/$(basename "$src" .c)"
+    if [ "$running" -ge "$FILES_PAR" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    prove_file "$src" &
+    running=$((running + 1))
+done
+wait
+frama_status=0
+for src in $SRC; do
+    run="$RUNS/$(basename "$src" .c)"
+    status=$(cat "$run/status" 2>/dev/null || echo 125)
     [ "$status" -ne 0 ] && frama_status=$status
     SUMMARY_ARGS+=(--run "$run")
 done

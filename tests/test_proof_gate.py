@@ -96,6 +96,31 @@ def test_replay_with_a_missing_verdict_is_rejected(tmp_path):
     assert any("need a prover" in p for p in summary["problems"]), summary["problems"]
 
 
+def test_replay_side_by_side_fails_when_one_run_breaks(tmp_path):
+    """A replay runs the files side by side: a file Frama-C cannot read fails
+    the whole proof, and the other file's goals are still replayed and counted."""
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "model", model, ignore=shutil.ignore_patterns("proof-cache", "tests"))
+    broken = model / "src" / "hs_body.c"
+    broken.write_text(broken.read_text() + "\nint planted_fault = ;\n")
+    env = dict(os.environ,
+               PROVE_SRC="%s %s" % (broken, model / "src" / "hs_render.c"),
+               PROVE_INCLUDES="-I%s" % (model / "include"),
+               PROVE_OUT=str(tmp_path / "out"),
+               PROVE_CACHE="offline",
+               PROVE_FILES_PAR="2",
+               PROVE_CACHE_DIR=str(ROOT / "model" / "proof-cache"))
+    env.pop("PROVE_FCT", None)
+    env.pop("PROVE_PROP", None)
+    run = subprocess.run([str(ROOT / "tools" / "prove.sh")], env=env, capture_output=True,
+                         text=True, timeout=600)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert summary["passed"] is False
+    assert any("frama-c exited with status" in p for p in summary["problems"]), summary["problems"]
+    assert any(f.startswith("hs_render") for f in summary["functions"]), summary["functions"]
+
+
 def test_unmodified_decimal_passes(tmp_path):
     run, summary = prove_copy(tmp_path, lambda s: s, source="hs_write.c", function="hs_decimal")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -112,7 +112,8 @@ prove_file() {
     echo $? > "$run/status"
 }
 
-# Largest file first, so that no long run starts last.
+# Largest file first: size is a rough guess at a run's length, so that a long
+# run is unlikely to start last when files go side by side.
 start=$(date +%s)
 running=0
 for src in $(ls -S $SRC); do

@@ -84,7 +84,8 @@
       \exists integer k; 0 <= k < r->unknown_count && unknown_named_server(r->unknown + k);
 
   // The facts of a head of r, where s is where its Server line starts, or -1
-  // when it has none (hs_fact_head_lines states them one by one).
+  // when it has none (WIRE-FIELD-BYTES, WIRE-DATE, WIRE-SERVER,
+  // WIRE-SERVER-DISABLED; hs_fact_head_lines states them one by one).
   predicate head_facts{L}(hs_byte *b, integer n, struct hs_response *r, integer s) =
       framed(b, n) && last_empty_line(b, n) &&
       (!some_unknown_date(r) ==> one_date_field(b, n)) &&

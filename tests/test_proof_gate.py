@@ -319,3 +319,35 @@ def test_head_fact_fails_without_its_rule(tmp_path, seed):
     summary = prove_seeded(tmp_path, good, bad, source="hs_head_facts.c", function=None, edit=edit,
                            cache="update", committed_cache=True, props=props)
     assert sorted(summary["failed_goals"]) == sorted(HEAD_FACT_FAILURES[seed]), summary
+
+
+# The flags with no effect (hs_flag_lemmas.h): each lemma fails when the flag
+# it names becomes visible to one of the model's four tests of Flags.
+FLAG_LEMMAS = "buffer_data_no_effect,enable_nagling_no_effect,process_ranges_no_effect,goaway_no_effect"
+FLAG_SEEDS = {
+    # GOAWAY left out of the known flags: the unknown-flag test would see it.
+    "goaway_unknown": (
+        " | \\\n                        HTTP_SEND_RESPONSE_FLAG_GOAWAY)",
+        ")",
+        "include/hs_sdk.h",
+        ["typed_lemma_goaway_no_effect"]),
+    # The OPAQUE test reading the wrong bit, BUFFER_DATA's.
+    "opaque_reads_buffer_data": (
+        "#define HS_FLAG_OPAQUE(f)     (((f) & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0)",
+        "#define HS_FLAG_OPAQUE(f)     (((f) & HTTP_SEND_RESPONSE_FLAG_BUFFER_DATA) != 0)",
+        "include/hs_logic.h",
+        ["typed_lemma_buffer_data_no_effect"]),
+}
+
+
+def test_flag_lemmas_hold(tmp_path):
+    run, summary = prove_copy(tmp_path, lambda s: s, function=None, props=FLAG_LEMMAS)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] == 4
+
+
+@pytest.mark.parametrize("seed", sorted(FLAG_SEEDS))
+def test_flag_lemma_fails_when_its_flag_has_an_effect(tmp_path, seed):
+    good, bad, edit, failures = FLAG_SEEDS[seed]
+    summary = prove_seeded(tmp_path, good, bad, function=None, edit=edit, props=FLAG_LEMMAS)
+    assert sorted(summary["failed_goals"]) == failures, summary

@@ -8,6 +8,23 @@
 
 #include "hs_types.h"
 
+/* The four tests the model makes of a Flags word f (ACSL only). They are
+ * macros rather than predicates so that WP's simplifier sees their bit
+ * operations where the lemmas of hs_flag_lemmas.h use them: it does not open
+ * a predicate's definition, and the provers cannot do the bit arithmetic.
+ * The predicates disconnect, more_data, opaque and unknown_flags below give
+ * them their names. HS_FLAGS_ALIKE: two Flags words that pass the same four
+ * tests. */
+#define HS_FLAG_DISCONNECT(f) (((f) & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0)
+#define HS_FLAG_MORE_DATA(f)  (((f) & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0)
+#define HS_FLAG_OPAQUE(f)     (((f) & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0)
+#define HS_FLAG_UNKNOWN(f)    (((f) | HS_FLAGS_KNOWN) != HS_FLAGS_KNOWN)
+#define HS_FLAGS_ALIKE(f, g) \
+    ((HS_FLAG_DISCONNECT(f) <==> HS_FLAG_DISCONNECT(g)) && \
+     (HS_FLAG_MORE_DATA(f) <==> HS_FLAG_MORE_DATA(g)) && \
+     (HS_FLAG_OPAQUE(f) <==> HS_FLAG_OPAQUE(g)) && \
+     (HS_FLAG_UNKNOWN(f) <==> HS_FLAG_UNKNOWN(g)))
+
 /*@
   // ---- Memory: what the caller must hand over --------------------------
 
@@ -48,10 +65,12 @@
 
   // ---- Flags ------------------------------------------------------------
 
-  predicate disconnect(struct hs_call *c) = (c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0;
-  predicate more_data(struct hs_call *c)  = (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0;
-  predicate opaque(struct hs_call *c)     = (c->flags & HTTP_SEND_RESPONSE_FLAG_OPAQUE) != 0;
-  predicate unknown_flags(struct hs_call *c) = (c->flags & HS_FLAGS_UNKNOWN_MASK) != 0;
+  // The contracts read a call's Flags only through these four (spec 7.1).
+  predicate disconnect(struct hs_call *c)    = HS_FLAG_DISCONNECT(c->flags);
+  predicate more_data(struct hs_call *c)     = HS_FLAG_MORE_DATA(c->flags);
+  predicate opaque(struct hs_call *c)        = HS_FLAG_OPAQUE(c->flags);
+  // CALL-FLAG-UNKNOWN: a bit outside the seven flags the model knows.
+  predicate unknown_flags(struct hs_call *c) = HS_FLAG_UNKNOWN(c->flags);
 
   // ---- Bytes ------------------------------------------------------------
 

@@ -4,6 +4,7 @@
  * always be traced to one spec id.
  */
 #include "hs_model.h"
+#include "hs_flag_lemmas.h"
 
 /*@ requires \valid_read(c);
     requires id_null != HS_RULE_NONE;
@@ -21,7 +22,7 @@ static enum hs_rule hs_check_common(const struct hs_call *c, enum hs_rule id_nul
         return HS_RULE_CALL_RESERVED1;
     if (c->reserved2 != 0u)
         return HS_RULE_CALL_RESERVED2;
-    if ((c->flags & HS_FLAGS_UNKNOWN_MASK) != 0u)
+    if ((c->flags | HS_FLAGS_KNOWN) != HS_FLAGS_KNOWN)   /* a bit outside the known flags */
         return HS_RULE_CALL_FLAG_UNKNOWN;
     if ((c->flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0u &&
         (c->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0u)

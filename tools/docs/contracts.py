@@ -5,6 +5,9 @@ behaviour of a public function opens with a comment naming the rule ids it
 encodes (`behavior opaque_without_101:    // SEND-FLAG-OPAQUE-101`), a named
 clause may carry one too (`ensures counted: ...   // CONN-BYTES-SENT`), and
 the predicates of hs_logic.h name their rule in the comment above them.
+A global lemma of a lemma header is a rule's contract when it says all the
+rule promises; its first line names the rule the same way
+(`lemma buffer_data_no_effect:     // FLAG-BUFFER-DATA`).
 A comment may use a glob (`WIRE-CL-NONE-*`), expanded against the spec ids.
 """
 
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONTRACT_HEADERS = ("hs_model.h", "hs_render.h")
+LEMMA_HEADERS = ("hs_flag_lemmas.h",)
+LEMMAS = "lemma"                # the function name the lemmas are listed under
 LOGIC_HEADER = "hs_logic.h"
 RULES_HEADER = "hs_rules.h"
 
@@ -23,6 +28,7 @@ ID_TOKEN_RE = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9*]+)+\*?")
 ANNOT_RE = re.compile(r"/\*@(.*?)\*/", re.S)
 BEHAVIOR_RE = re.compile(r"^\s*behavior\s+(\w+)\s*:\s*(?://\s*(.*))?$")
 NAMED_CLAUSE_RE = re.compile(r"^\s*(ensures|requires|assigns)\s+(\w+)\s*:(.*?)(?://\s*(.*))?$")
+LEMMA_RE = re.compile(r"^\s*lemma\s+(\w+)\s*(?:\{[^}]*\})?\s*:\s*(?://\s*(.*))?$")
 GROUP_RE = re.compile(r"^\s*(complete|disjoint)\s+behaviors\s*([\w\s,]*);")
 DEF_RE = re.compile(r"^\s*(predicate|logic\s+\w+(?:\s*\*)?)\s+(\w+)")
 FUNC_RE = re.compile(r"(\w+)\s*\(")
@@ -33,10 +39,10 @@ POSITIVE_SYMBOL_RE = re.compile(r"(?<!!=\s)(?<!!=)\bHS_RULE_(\w+)")
 
 @dataclass
 class Element:
-    """One behaviour or named clause of a function contract."""
-    function: str
+    """One behaviour or named clause of a function contract, or a lemma."""
+    function: str               # LEMMAS for a lemma
     name: str
-    kind: str                   # "behavior" or "ensures"/"requires"/"assigns"
+    kind: str                   # "behavior", "ensures"/"requires"/"assigns" or "lemma"
     comment: str                # the text after // on its first line
     rules: list[str]            # spec ids the comment names (globs expanded)
     unknown: list[str]          # id-like tokens of the comment that name no rule
@@ -156,6 +162,27 @@ def _contract_elements(text: str, file: str, spec_ids: list[str],
     return out
 
 
+def _lemmas(text: str, file: str, spec_ids: list[str]) -> list[Element]:
+    """The global lemmas of a lemma header whose first line names rules."""
+    out: list[Element] = []
+    for m in ANNOT_RE.finditer(text):
+        first_line = _line_of(text, m.start(1))
+        current: Element | None = None
+        for i, line in enumerate(m.group(1).split("\n")):
+            lm = LEMMA_RE.match(line)
+            if lm:
+                comment = (lm.group(2) or "").strip()
+                rules, unknown = ids_in(comment, spec_ids)
+                current = Element(LEMMAS, lm.group(1), "lemma", comment, rules, unknown,
+                                  file, first_line + i, [line.strip()])
+                out.append(current)
+            elif current is not None and line.strip():
+                current.text.append(line.strip())
+                if line.rstrip().endswith(";"):
+                    current = None
+    return out
+
+
 def _definitions(text: str, file: str, spec_ids: list[str]) -> list[Definition]:
     """Predicates and logic functions with rule ids in the comment lines above them."""
     out: list[Definition] = []
@@ -183,6 +210,9 @@ def load_contracts(include_dir: str | Path, spec_ids: list[str],
     for name in CONTRACT_HEADERS:
         text = (include_dir / name).read_text(encoding="utf-8")
         elements += _contract_elements(text, shown_prefix + name, spec_ids, groups)
+    for name in LEMMA_HEADERS:
+        text = (include_dir / name).read_text(encoding="utf-8")
+        elements += _lemmas(text, shown_prefix + name, spec_ids)
     logic = (include_dir / LOGIC_HEADER).read_text(encoding="utf-8")
     definitions = _definitions(logic, shown_prefix + LOGIC_HEADER, spec_ids)
     return Contracts(elements, groups, definitions, rule_symbols(include_dir))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CLAUSES = r"(?:ensures|assigns|exits|allocates|frees)"
@@ -42,6 +42,7 @@ class Proof:
     functions: dict[str, Goals]
     goal_stats: dict[str, dict]          # function -> goal name -> wp:main counts
     problems: list[str]
+    lemma_stats: dict[str, dict] = field(default_factory=dict)   # lemma_<name> -> counts
 
     def function(self, name: str) -> Goals | None:
         return self.functions.get(name)
@@ -49,7 +50,10 @@ class Proof:
     def element(self, function: str, name: str, kind: str,
                 behavior: str | None = None) -> Goals | None:
         """Goals of one behaviour (kind "behavior") or one named clause, of the
-        whole contract or of a behaviour."""
+        whole contract or of a behaviour; or of a lemma (kind "lemma")."""
+        if kind == "lemma":
+            main = self.lemma_stats.get(f"lemma_{name}", {}).get("wp:main", {})
+            return Goals(main.get("valid", 0), main["total"]) if main.get("total") else None
         goals = self.goal_stats.get(function)
         if goals is None:
             return None
@@ -78,10 +82,11 @@ def load_proof(proof_dir: str | Path) -> Proof:
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     functions = {name: Goals(g["proved"], g["total"])
                  for name, g in summary.get("functions", {}).items()}
-    goal_stats = {}
+    goal_stats, lemma_stats = {}, {}
     if stats_path.exists():
         stats = json.loads(stats_path.read_text(encoding="utf-8"))
         goal_stats = stats.get("wp:functions", {})
+        lemma_stats = stats.get("wp:axiomatics", {}).get("", {})
     total = summary.get("goals", {})
     return Proof(True, summary.get("passed"), Goals(total.get("proved", 0), total.get("total", 0)),
-                 functions, goal_stats, list(summary.get("problems", [])))
+                 functions, goal_stats, list(summary.get("problems", [])), lemma_stats)

@@ -108,7 +108,7 @@ def summary(trace: Trace) -> dict:
         "with_case": sum(1 for t in rules if t.cases),
         "behaviours": len(behaviours),
         "elements_linked": len(linked),
-        "functions": len({e.function for e in trace.contracts.elements}),
+        "functions": len({e.function for e in trace.contracts.elements if e.kind != "lemma"}),
         "cases": len(trace.cases),
         "cases_linked": sum(1 for c in trace.cases if c.rules),
         "exceptions": len(trace.exceptions),

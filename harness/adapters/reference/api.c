@@ -296,7 +296,7 @@ int api_call(struct call_spec *s, int ctl_fd, struct api_result *out, const char
     }
 
     if (fault_mode == FAULT_IGNORE_UNKNOWN_FLAGS)
-        s->call.flags &= ~HS_FLAGS_UNKNOWN_MASK;
+        s->call.flags &= HS_FLAGS_KNOWN;
     if (s->call.function == HS_FN_SEND_RESPONSE)
         rule = hs_check_send_response(&s->call, r != NULL ? &r->x : NULL);
     else

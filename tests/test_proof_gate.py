@@ -351,3 +351,30 @@ def test_flag_lemma_fails_when_its_flag_has_an_effect(tmp_path, seed):
     good, bad, edit, failures = FLAG_SEEDS[seed]
     summary = prove_seeded(tmp_path, good, bad, function=None, edit=edit, props=FLAG_LEMMAS)
     assert sorted(summary["failed_goals"]) == failures, summary
+
+
+# The head the renderer wrote (hs_render_accepted.c): the facts are proven of
+# the bytes hs_render_head just wrote, and a write between the two fails the
+# step that carries the status line across.
+def test_rendered_head_facts_hold(tmp_path):
+    """The committed cache replays the whole file, with no prover."""
+    run, summary = prove_copy(tmp_path, lambda s: s, cache="offline", source="hs_render_accepted.c",
+                              function=None, committed_cache=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary["goals"]["proved"] == summary["goals"]["total"] > 0
+
+
+def test_rendered_head_changed_after_the_renderer_is_rejected(tmp_path):
+    summary = prove_seeded(
+        tmp_path,
+        "    size_t n = hs_render_head(r, p, cfg, date, buf, cap);\n",
+        "    size_t n = hs_render_head(r, p, cfg, date, buf, cap);\n"
+        "    if (n > 0u && n <= cap) buf[0] = 'h';\n",
+        source="hs_render_accepted.c", function="hs_render_accepted_head",
+        cache="update", committed_cache=True)
+    # The failed assertion, and the smoke test of the ghost call after it:
+    # WP assumes the assertion from there on, which the planted write
+    # contradicts, so the call is found dead.
+    assert sorted(summary["failed_goals"]) == [
+        "typed_hs_render_accepted_head_assert_status_now",
+        "typed_hs_render_accepted_head_wp_smoke_dead_code_s34"], summary

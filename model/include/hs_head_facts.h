@@ -120,4 +120,28 @@
       (\forall integer j; 0 <= j < HS_DATE_LEN ==> plain(date.text[j]));
 */
 
+/* What any HTTP/1.1 response head must be (RFC 9112, RFC 9110), proven of
+ * every head hs_render_head describes for an accepted call (spec 7.4);
+ * ghost code, proven in hs_head_facts.c. */
+/*@ ghost
+  /@ requires head_inputs(r, p, cfg, date) && rendered_head(b, n, r, p, cfg, date);
+     terminates \true;
+     assigns \nothing;
+     // WIRE-FIELD-BYTES: no NUL, and CR and LF only as line ends.
+     ensures framed: framed(b, n);
+     // One empty line, the last.
+     ensures one_empty_line: last_empty_line(b, n);
+     // WIRE-DATE: one Date field, unless the application adds one as an
+     // unknown header.
+     ensures one_date: !some_unknown_date(r) ==> one_date_field(b, n);
+     // WIRE-SERVER, WIRE-SERVER-DISABLED: one Server field when the plan has
+     // a Server line (always in DisableServerHeader modes 0 and 1), none when
+     // it has none, unless the application adds one as an unknown header.
+     ensures one_server: p.server != HS_SERVER_NONE && !some_unknown_server(r) ==> one_server_field(b, n);
+     ensures no_server: p.server == HS_SERVER_NONE && !some_unknown_server(r) ==> no_server_field(b, n);
+  @/
+  void hs_fact_head_lines(const hs_byte *b, size_t n, const struct hs_response *r, struct hs_plan p,
+                          const struct hs_config *cfg, struct hs_date date);
+*/
+
 #endif

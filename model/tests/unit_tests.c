@@ -21,6 +21,7 @@
 
 #include "hs_model.h"
 #include "hs_render.h"
+#include "hs_render_accepted.h"
 
 /* ======================================================================== */
 /* The framework                                                            */
@@ -366,7 +367,7 @@ static struct wire do_send(const struct hs_call *c, const struct hs_exchange *x,
         return w;
     }
     memset(w.bytes, CANARY, h + b + GUARD);
-    h2 = hs_render_head(c->response, w.plan, cfg, date29v, w.bytes, h);
+    h2 = hs_render_accepted_head(c->response, w.plan, cfg, date29v, w.bytes, h);
     b2 = hs_render_body(c->response->chunks, c->response->chunk_count, w.bytes + h, b);
     CHECK_U(h, h2);
     CHECK_U(b, b2);

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONTRACT_HEADERS = ("hs_model.h", "hs_render.h")
+CONTRACT_HEADERS = ("hs_model.h", "hs_render.h", "hs_render_accepted.h")
 LEMMA_HEADERS = ("hs_flag_lemmas.h",)
 LEMMAS = "lemma"                # the function name the lemmas are listed under
 LOGIC_HEADER = "hs_logic.h"

@@ -11,6 +11,7 @@
 #include "faults.h"
 #include "hs_model.h"
 #include "hs_render.h"
+#include "hs_render_accepted.h"
 #include "http_conn.h"
 #include "log.h"
 #include "protocol_refs.h"
@@ -200,7 +201,8 @@ static int send_accepted(struct call_spec *s, struct xrec *r, struct conn *c, in
         return -1;
     }
     if (is_head) {
-        hs_render_head(&s->resp, p, &cfg, date, buf, head);
+        /* hs_render_head, with the head facts of spec 7.4 proven of its bytes */
+        hs_render_accepted_head(&s->resp, p, &cfg, date, buf, head);
         head = info_insert(s->multi, s->n_multi, buf, head, info);
     }
     hs_render_body(k, kn, buf + head, body);

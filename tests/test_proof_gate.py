@@ -293,7 +293,7 @@ HEAD_FACT_SEEDS = {
     "one_date_without_its_exception": (
         "     ensures one_date: !some_unknown_date(r) ==> one_date_field(b, n);",
         "     ensures one_date: \\true ==> one_date_field(b, n);",
-        "src/hs_head_facts.c",
+        "include/hs_head_facts.h",
         "one_date"),
 }
 

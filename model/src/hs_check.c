@@ -1,8 +1,7 @@
 /*
- * hs_check.c: which rule decides a call (spec chapter "Errors").
- * Every rejection site returns the rule it enforces, so a failing call can
- * always be traced to one spec id.
- */
+ * hs_check.c: which rule decides a call (spec chapter "Errors"). Every
+ * rejection site returns the rule it enforces, so a failing call can always
+ * be traced to one spec id. */
 #include "hs_model.h"
 #include "hs_flag_lemmas.h"
 

@@ -2,11 +2,10 @@
  * hs_flag_lemmas.h: the flags with no effect. The model reads a call's Flags
  * only through the four tests of hs_logic.h (HS_FLAG_DISCONNECT and its
  * siblings, named by the predicates disconnect, more_data, opaque and
- * unknown_flags), so a flag that changes none of
- * them changes no result, plan or byte any contract states. Each lemma says
- * that of one flag, set on top of any other flags; the lemma is the rule's
- * contract (spec 7.1). Proven in the run of hs_check.c, which includes this
- * header.
+ * unknown_flags), so a flag that changes none of them changes no result,
+ * plan or byte any contract states. Each lemma says that of one flag, set on
+ * top of any other flags; the lemma is the rule's contract (spec 7.1).
+ * Proven in the run of hs_check.c, which includes this header.
  */
 #ifndef HS_FLAG_LEMMAS_H
 #define HS_FLAG_LEMMAS_H

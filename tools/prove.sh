@@ -68,12 +68,12 @@ STEPS=400000
 # A goal is proved when a prover proves it within the step limit, which
 # counts the same on any machine under any load. The clock can only fail a
 # goal, never pass it, so its bound is a backstop far past the step limit:
-# under a proof from scratch on a loaded 2-core machine CVC4 took more than
-# 15 s to prove a goal in 327439 steps, and failed it at that bound.
+# in a proof from scratch on a loaded 2-core machine, a 15 s bound failed a
+# goal that CVC4 proves in 327439 steps.
 # A smoke test passes when no prover derives false from the hypotheses, so
 # there the clock can pass it: the search stops at the step limit or the
-# smoke timeout, whichever comes first. The timeout decides most of them
-# (in a proof from scratch of hs_known.c, 19 of the 22 CVC4 searches); a
+# smoke timeout, whichever comes first. Under load the timeout ends many
+# searches (in a proof from scratch of hs_known.c, 19 of the 22 CVC4); a
 # step limit alone would cost far more (one search of hs_body.c needs 53 s
 # of a core to reach 400000 steps).
 WPFLAGS=(-wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast

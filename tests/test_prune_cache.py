@@ -36,4 +36,3 @@ def test_an_unreadable_entry_is_an_error_naming_it(tmp_path, capsys):
     assert prune_cache.main(["--steps", "400000", str(tmp_path)]) == 1
     assert "broken.json: not a WP cache entry" in capsys.readouterr().err
     assert (tmp_path / "broken.json").exists()
-

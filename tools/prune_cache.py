@@ -43,7 +43,6 @@ def past_limit(cache_dir, steps):
             if entry.get("verdict") == "valid" and int(entry.get("steps", 0)) > steps]
 
 
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, required=True)

@@ -46,7 +46,7 @@ export PROVE_OUT
 export PYTHONPYCACHEPREFIX := $(abspath $(BUILD))/pycache
 unexport PYTHONDONTWRITEBYTECODE
 
-DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 \
+DEB_PACKAGES := build-essential frama-c-base why3 cvc4 z3 ocaml \
                 python3 python3-pytest python3-pytest-xdist python3-pycurl python3-lxml python3-hypothesis \
                 libcurl4-openssl-dev curl ca-certificates
 # Running the suite (harness.run, pytest cases/) and building the oracle: nothing more.

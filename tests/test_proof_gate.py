@@ -378,3 +378,19 @@ def test_rendered_head_changed_after_the_renderer_is_rejected(tmp_path):
     assert sorted(summary["failed_goals"]) == [
         "typed_hs_render_accepted_head_assert_status_now",
         "typed_hs_render_accepted_head_wp_smoke_dead_code_s34"], summary
+
+
+def test_a_heap_module_that_does_not_compile_stops_the_proof(tmp_path):
+    # An ocamlopt that fails, first on PATH: prove.sh must stop with its own
+    # message before any Frama-C run, not prove with a half-set-up runtime.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ocamlopt").write_text("#!/bin/sh\nexit 1\n")
+    (fake / "ocamlopt").chmod(0o755)
+    env = dict(os.environ, PATH="%s:%s" % (fake, os.environ["PATH"]),
+               PROVE_OUT=str(tmp_path / "out"), PROVE_CACHE="offline")
+    run = subprocess.run([str(ROOT / "tools" / "prove.sh")], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "cannot compile tools/frama_c_gc.ml" in run.stderr
+    assert not (tmp_path / "out" / "summary.json").exists()

@@ -76,9 +76,8 @@ STEPS=400000
 # searches (in a proof from scratch of hs_known.c, 19 of the 22 CVC4); a
 # step limit alone would cost far more (one search of hs_body.c needs 53 s
 # of a core to reach 400000 steps).
-# WP spends about a third of its own time in OCaml's garbage collector with
-# the heap Frama-C sets at start-up; tools/frama_c_gc.ml, compiled here once
-# per run and loaded into every Frama-C process, sets a larger one.
+# A larger OCaml heap for WP (why: tools/frama_c_gc.ml), compiled once per run
+# outside the tree and loaded into every Frama-C process.
 GC_DIR=$(mktemp -d)
 trap 'rm -rf "$GC_DIR"' EXIT
 cp tools/frama_c_gc.ml "$GC_DIR/" &&

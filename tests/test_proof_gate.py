@@ -87,6 +87,38 @@ def test_vacuous_contract_is_rejected(tmp_path):
     assert "Failed smoke-test" in summary["unsoundness_warnings"] or summary["failed_goals"]
 
 
+def test_a_contradiction_only_a_prover_finds_fails_the_smoke_tests(tmp_path):
+    """A precondition that no call can meet, though WP's simplifier does not
+    see it: three chunks whose running total is below the size of the last.
+    Refuting it takes a prover three unfoldings of chunks_total and the sizes'
+    signs (CVC4 needed about 40000 steps when this test was written; Z3 did not
+    find it). The smoke tests must search that far, and every smoke test a
+    prover refutes must count as unproved, although WP's statistics count it
+    valid when another prover did not refute it."""
+    anchor = "/*@ requires sendable(k, n);\n"
+
+    def seed(text):
+        assert anchor in text
+        return text.replace(anchor, anchor + "    requires planted: n >= 3 && "
+                            "chunks_total(k, 3) < chunk_size(k + 2);\n")
+
+    run, summary = prove_copy(tmp_path, seed, source="hs_body.c", function="hs_render_body",
+                              edit="include/hs_render.h")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Failed smoke-test" in summary["unsoundness_warnings"]
+    requires = "typed_hs_render_body_wp_smoke_default_requires"
+    assert requires in summary["failed_goals"], summary["failed_goals"]
+    stats = json.loads((tmp_path / "out" / "wp-stats.json").read_text())
+    refuted = stats["wp:functions"]["hs_render_body"][requires.replace("typed_", "", 1)]
+    # A prover refuted it, not WP's simplifier (which would leave no prover entry).
+    assert any(not p.startswith("wp:") and e.get("valid", 0) < e.get("total", 0)
+               for p, e in refuted.items()), refuted
+    failed_smoke = [g for g in summary["failed_goals"] if "_wp_smoke_" in g]
+    smoke = summary["kinds"]["smoke"]
+    assert smoke["total"] - smoke["proved"] == len(failed_smoke), (smoke, failed_smoke)
+    assert summary["goals"]["total"] - summary["goals"]["proved"] == len(summary["failed_goals"])
+
+
 def test_replay_with_a_missing_verdict_is_rejected(tmp_path):
     """Offline, WP runs no prover: a goal with no cached verdict fails the
     replay, and so does a smoke test, which an unknown verdict would pass."""

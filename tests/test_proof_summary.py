@@ -64,6 +64,32 @@ def test_runs_merge_into_one_set_of_goals():
     assert goals == {"proved": 3, "total": 4}
 
 
+def test_a_smoke_test_one_prover_refutes_is_not_proved():
+    """WP's wp:main counts a smoke test valid when any prover did not refute
+    it; CVC4 derived false here, so the guarded branch is dead: not proved,
+    in the function's count, its kind's count and the total."""
+    refuted = {"CVC4:1.8": {"total": 1, "unknown": 1}, "Z3:4.8.12": {"total": 1, "valid": 1},
+               "wp:main": {"total": 1, "valid": 1}}
+    passed = {"CVC4:1.8": {"total": 1, "valid": 1}, "Z3:4.8.12": {"total": 1, "valid": 1},
+              "wp:main": {"total": 1, "valid": 1}}
+    stats = _stats({"f_wp_smoke_dead_code_s3": refuted, "f_wp_smoke_default_requires": passed,
+                    "f_ensures": _goal(1)})
+    goals, functions, _lemmas, kinds = proof_summary.summarise(stats)
+    assert goals == {"proved": 2, "total": 3}
+    assert functions == {"f": {"proved": 2, "total": 3}}
+    assert kinds["smoke"] == {"proved": 1, "total": 2}
+    assert kinds["functional"] == {"proved": 1, "total": 1}
+
+
+def test_a_goal_one_prover_fails_is_still_proved_by_the_other():
+    """For an ordinary goal one valid verdict is enough: the rule above is
+    for smoke tests only."""
+    goal = {"CVC4:1.8": {"total": 1, "valid": 1}, "Z3:4.8.12": {"total": 1, "unknown": 1},
+            "wp:main": {"total": 1, "valid": 1}}
+    goals, _functions, _lemmas, _kinds = proof_summary.summarise(_stats({"f_ensures": goal}))
+    assert goals == {"proved": 1, "total": 1}
+
+
 def test_a_function_proven_twice_is_refused():
     a = {"wp:functions": {"f": {"f_ensures": _goal(1)}}}
     with pytest.raises(ValueError, match="function f was proven in two runs"):
